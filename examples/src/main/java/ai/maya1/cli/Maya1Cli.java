@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 TokenizeCommand.class,
+                LmCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Maya1Cli implements Runnable {
