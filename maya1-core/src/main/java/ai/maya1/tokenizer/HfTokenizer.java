@@ -75,6 +75,7 @@ public final class HfTokenizer implements TextTokenizer {
     private final boolean fuseUnk;
     private final PreTokenSplitter splitter;
     private final boolean addPrefixSpace;
+    private final boolean addPrefixSpacePerPiece;
     private final AddedTokenMatcher rawMatcher;       // normalized=false tokens
     private final AddedTokenMatcher normalizedMatcher; // normalized=true tokens
     private final boolean rawHasNonSpecial;
@@ -417,7 +418,8 @@ public final class HfTokenizer implements TextTokenizer {
         // ---- pre-tokenizer
         PreTokenizerSpec spec = parsePreTokenizer(root.get("pre_tokenizer"));
         splitter = spec.splitter;
-        addPrefixSpace = spec.addPrefixSpace;
+        addPrefixSpace = spec.addPrefixSpace && !spec.perPiece;
+        addPrefixSpacePerPiece = spec.addPrefixSpace && spec.perPiece;
 
         // ---- added token matching passes
         List<AddedToken> raw = new ArrayList<>();
@@ -437,7 +439,8 @@ public final class HfTokenizer implements TextTokenizer {
         parseDecoder(root.get("decoder"), "decoder");
     }
 
-    private record PreTokenizerSpec(PreTokenSplitter splitter, boolean addPrefixSpace) {
+    /** addPrefixSpace: ByteLevel's add_prefix_space; perPiece: applied to each Split piece (ByteLevel after a Split). */
+    private record PreTokenizerSpec(PreTokenSplitter splitter, boolean addPrefixSpace, boolean perPiece) {
     }
 
     private PreTokenizerSpec parsePreTokenizer(JsonNode p) {
@@ -447,7 +450,7 @@ public final class HfTokenizer implements TextTokenizer {
         String type = p.path("type").asText();
         if ("ByteLevel".equals(type)) {
             boolean useRegex = p.path("use_regex").asBoolean(true);
-            return new PreTokenizerSpec(useRegex ? new Gpt2Splitter() : WHOLE, p.path("add_prefix_space").asBoolean(false));
+            return new PreTokenizerSpec(useRegex ? new Gpt2Splitter() : WHOLE, p.path("add_prefix_space").asBoolean(false), false);
         }
         if (!"Sequence".equals(type)) {
             throw bad("pre_tokenizer.type", "pre-tokenizer '" + type + "' is not supported (Sequence[Split, ByteLevel] or ByteLevel)");
@@ -486,7 +489,7 @@ public final class HfTokenizer implements TextTokenizer {
             throw bad("pre_tokenizer.pretokenizers[0].pattern.Regex", "unsupported split regex '" + abbreviate(regex)
                     + "' (supported: the Llama 3 and GPT-2 patterns)");
         }
-        return new PreTokenizerSpec(s, bl.path("add_prefix_space").asBoolean(false));
+        return new PreTokenizerSpec(s, bl.path("add_prefix_space").asBoolean(false), true);
     }
 
     /** The GPT-2 split regex (ByteLevel use_regex=true), accepted as a Split pattern too. */
@@ -692,39 +695,43 @@ public final class HfTokenizer implements TextTokenizer {
         IntList ends = new IntList(Math.min(1024, (to - from) / 3 + 4));
         splitter.split(s, from, to, ends);
         int start = from;
-        byte[] scratch = null;
         for (int i = 0; i < ends.size(); i++) {
             int end = ends.get(i);
-            if (wholeWords != null) {
-                int id = wholeWords.get(s, start, end);
-                if (id >= 0) {
-                    out.add(id);
-                    start = end;
-                    continue;
-                }
+            if (addPrefixSpacePerPiece && s.charAt(start) != ' ') {
+                String piece = " " + s.substring(start, end);
+                encodePiece(piece, 0, piece.length(), out);
+            } else {
+                encodePiece(s, start, end, out);
             }
-            String key = null;
-            if (end - start <= CACHE_MAX_WORD_CHARS) {
-                key = s.substring(start, end);
-                int[] hit = cache.get(key);
-                if (hit != null) {
-                    out.addAll(hit);
-                    start = end;
-                    continue;
-                }
-            }
-            int need = (end - start) * 3;
-            if (scratch == null || scratch.length < need) {
-                scratch = new byte[Math.max(need, 256)];
-            }
-            int len = ByteLevel.utf8(s, start, end, scratch);
-            int[] ids = bpe(scratch, len);
-            if (key != null && cache.size() < CACHE_MAX_ENTRIES) {
-                cache.put(key, ids);
-            }
-            out.addAll(ids);
             start = end;
         }
+    }
+
+    /** Encodes one pre-token s[start, end): whole-word hit, cache hit, or byte-level BPE. */
+    private void encodePiece(String s, int start, int end, IntList out) {
+        if (wholeWords != null) {
+            int id = wholeWords.get(s, start, end);
+            if (id >= 0) {
+                out.add(id);
+                return;
+            }
+        }
+        String key = null;
+        if (end - start <= CACHE_MAX_WORD_CHARS) {
+            key = s.substring(start, end);
+            int[] hit = cache.get(key);
+            if (hit != null) {
+                out.addAll(hit);
+                return;
+            }
+        }
+        byte[] bytes = new byte[(end - start) * 3];
+        int len = ByteLevel.utf8(s, start, end, bytes);
+        int[] ids = bpe(bytes, len);
+        if (key != null && cache.size() < CACHE_MAX_ENTRIES) {
+            cache.put(key, ids);
+        }
+        out.addAll(ids);
     }
 
     /** Byte-level BPE of one pre-token, as Hugging Face's Word::merge_all (lowest rank first, then leftmost). */
