@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 InfoCommand.class,
                 InspectCommand.class,
+                DownloadCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Maya1Cli implements Runnable {
