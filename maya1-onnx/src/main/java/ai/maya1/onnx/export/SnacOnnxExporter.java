@@ -34,21 +34,45 @@ import java.util.List;
 public final class SnacOnnxExporter {
 
     /** Export options. */
-    public record Options(boolean fp16, boolean streaming, boolean noiseInputs, OnnxModel.ExternalData externalData) {
+    /**
+     * @param communitySignature name inputs/outputs as {@code onnx-community/snac_24khz-ONNX} does
+     *                           ({@code audio_codes.0..2} to {@code audio_values}, no noise inputs); offline only
+     */
+    public record Options(boolean fp16, boolean streaming, boolean noiseInputs, OnnxModel.ExternalData externalData,
+                          boolean communitySignature) {
+        public Options {
+            if (communitySignature && (streaming || noiseInputs)) {
+                throw new IllegalArgumentException("the community signature has no streaming state and no noise inputs");
+            }
+        }
+
+        public Options(boolean fp16, boolean streaming, boolean noiseInputs, OnnxModel.ExternalData externalData) {
+            this(fp16, streaming, noiseInputs, externalData, false);
+        }
+
         public static Options defaults() {
-            return new Options(false, false, true, OnnxModel.ExternalData.AUTO);
+            return new Options(false, false, true, OnnxModel.ExternalData.AUTO, false);
         }
 
         public Options withFp16(boolean v) {
-            return new Options(v, streaming, noiseInputs, externalData);
+            return new Options(v, streaming, noiseInputs, externalData, communitySignature);
         }
 
         public Options withStreaming(boolean v) {
-            return new Options(fp16, v, noiseInputs, externalData);
+            return new Options(fp16, v, noiseInputs, externalData, communitySignature);
         }
 
         public Options withNoiseInputs(boolean v) {
-            return new Options(fp16, streaming, v, externalData);
+            return new Options(fp16, streaming, v, externalData, communitySignature);
+        }
+
+        public Options withExternalData(OnnxModel.ExternalData v) {
+            return new Options(fp16, streaming, noiseInputs, v, communitySignature);
+        }
+
+        /** The community export's signature (implies no noise inputs, offline). */
+        public Options asCommunitySignature() {
+            return new Options(fp16, false, false, externalData, true);
         }
     }
 
@@ -123,7 +147,7 @@ public final class SnacOnnxExporter {
         String[] codes = new String[levels];
         for (int i = 0; i < levels; i++) {
             int mult = maxStride / cfg.vqStrides()[i];
-            codes[i] = g.input("codes_" + i, ElemType.INT64, "batch", mult == 1 ? "frames" : "frames_x" + mult);
+            codes[i] = g.input((opt.communitySignature ? "audio_codes." : "codes_") + i, ElemType.INT64, "batch", mult == 1 ? "frames" : "frames_x" + mult);
         }
         int blocks = cfg.decoderRates().length;
         String[] noise = new String[blocks];
@@ -198,7 +222,7 @@ public final class SnacOnnxExporter {
         x = snake("decoder.model." + last, snakeIn, ch);
         x = convRaw("decoder.model." + (last + 1), x, ch, 1, 7, 1, 1, opt.streaming ? 0 : 3);
         x = g.op("Tanh", x);
-        g.output(x, "audio", ElemType.FLOAT, "batch", 1L, "samples");
+        g.output(x, opt.communitySignature ? "audio_values" : "audio", ElemType.FLOAT, "batch", 1L, "samples");
         for (int i = 0; i < stateOutputs.size(); i++) {
             long[] sh = stateShapes.get(i);
             g.output(stateOutputs.get(i), "state_out_" + i, ElemType.FLOAT, "batch", sh[0], sh[1]);

@@ -28,6 +28,7 @@ public final class OnnxLlama implements AutoCloseable {
     private final int headDim;
     private final int vocab;
     private final boolean hasPositionIds;
+    private final boolean hasUseCacheBranch;
     private volatile boolean closed;
 
     private OnnxLlama(OrtSessions.Opened opened, Path file) {
@@ -65,6 +66,7 @@ public final class OnnxLlama implements AutoCloseable {
             this.headDim = (int) shape[3];
             this.vocab = (int) logits[2];
             this.hasPositionIds = in.containsKey("position_ids");
+            this.hasUseCacheBranch = in.containsKey("use_cache_branch");
             if (kvHeads <= 0 || headDim <= 0 || vocab <= 0) {
                 throw new ModelFormatException(file, "LM graph needs fixed KV heads, head size and vocabulary: past " + java.util.Arrays.toString(shape)
                         + ", logits " + java.util.Arrays.toString(logits));
@@ -110,6 +112,10 @@ public final class OnnxLlama implements AutoCloseable {
 
     public int vocabSize() {
         return vocab;
+    }
+
+    boolean hasUseCacheBranch() {
+        return hasUseCacheBranch;
     }
 
     boolean hasPositionIds() {

@@ -81,6 +81,9 @@ final class OptimumSequence implements LlamaSequence {
             if (model.hasPositionIds()) {
                 owned.put("position_ids", OnnxTensor.createTensor(env, pos, new long[] {1, s}));
             }
+            if (model.hasUseCacheBranch()) { // Optimum's merged decoder: pick the with-past branch after the first step
+                owned.put("use_cache_branch", OnnxTensor.createTensor(env, new boolean[] {length > 0}));
+            }
             in.putAll(owned);
             for (int l = 0; l < model.layers(); l++) {
                 in.put("past_key_values." + l + ".key", previous == null ? empty[2 * l]

@@ -100,7 +100,7 @@ public final class OrtSessions {
                 throw new Maya1Exception("ONNX Runtime execution provider " + wanted + " is not available: " + reason);
             }
             LOG.warn("ONNX Runtime: {} unavailable, falling back to CPU: {}", wanted, reason);
-            note = "CPU (fallback: " + reason + ")";
+            note = "CPU (fallback from " + wanted + ": " + reason + ")";
         }
         try {
             return new Opened(env.createSession(model.toString(), options(cfg, actual, defaultThreads)), actual, note);
