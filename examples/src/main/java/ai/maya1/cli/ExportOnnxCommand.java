@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * {@code maya1 export-onnx}: writes ONNX graphs from the weights, in Java (no Python needed).
  * <pre>
  * maya1 export-onnx --snac DIR --out snac_decoder.onnx [--fp16] [--streaming]
- * maya1 export-onnx --lm DIR --out model.onnx [--external-data auto|always|never] [--optimum-layout]
+ * maya1 export-onnx --lm DIR --out model.onnx [--weights f32|int8|int4] [--external-data auto|always|never] [--optimum-layout]
  * </pre>
  */
 @Command(name = "export-onnx", mixinStandardHelpOptions = true,
@@ -54,6 +54,14 @@ final class ExportOnnxCommand implements Callable<Integer> {
             description = "auto (above 2 GB), always or never. Default: ${DEFAULT-VALUE}.")
     String externalData;
 
+    @Option(names = "--weights", paramLabel = "TYPE", defaultValue = "f32",
+            description = "LM: f32, int8 or int4 (block-quantized com.microsoft.MatMulNBits). Default: ${DEFAULT-VALUE}.")
+    String weights;
+
+    @Option(names = "--accuracy-level", paramLabel = "N", defaultValue = "0",
+            description = "LM int8/int4: MatMulNBits accuracy_level (0 = float32 math, 4 = int8 activations, faster). Default: ${DEFAULT-VALUE}.")
+    int accuracyLevel;
+
     @Option(names = "--optimum-layout", description = "LM: Hugging Face Optimum signature (past_key_values.N.key -> present.N.key).")
     boolean optimumLayout;
 
@@ -71,8 +79,8 @@ final class ExportOnnxCommand implements Callable<Integer> {
         List<Path> files;
         long t0 = System.nanoTime();
         if (source.snac != null) {
-            if (optimumLayout) {
-                throw new IllegalArgumentException("--optimum-layout applies to --lm only");
+            if (optimumLayout || !"f32".equalsIgnoreCase(weights)) {
+                throw new IllegalArgumentException("--optimum-layout and --weights apply to --lm only");
             }
             var r = SnacOnnxExporter.export(source.snac, out, new SnacOnnxExporter.Options(fp16, streaming, !noNoise, ext));
             files = r.files();
@@ -80,15 +88,25 @@ final class ExportOnnxCommand implements Callable<Integer> {
                     streaming ? "streaming" : "offline", fp16 ? ", fp16 weights" : "", r.parameters(), r.stateTensors(),
                     r.config().lookaheadSamples());
         } else {
+            int bits = switch (weights.toLowerCase(Locale.ROOT)) {
+                case "f32" -> 0;
+                case "int8" -> 8;
+                case "int4" -> 4;
+                default -> throw new IllegalArgumentException("--weights must be f32, int8 or int4, got '" + weights + "'");
+            };
             if (fp16 || streaming || noNoise) {
                 throw new IllegalArgumentException("--fp16, --streaming and --no-noise apply to --snac only");
             }
             LlamaGraphConfig cfg = LlamaGraphConfig.load(source.lm.resolve("config.json"));
             try (TensorSource w = ShardedSafetensors.open(source.lm)) {
-                files = LlamaOnnxExporter.export(cfg, w, out, new LlamaOnnxExporter.Options(optimumLayout, ext));
+                LlamaOnnxExporter.Options o = new LlamaOnnxExporter.Options(optimumLayout, ext);
+                if (bits > 0) {
+                    o = o.withWeightBits(bits, accuracyLevel);
+                }
+                files = LlamaOnnxExporter.export(cfg, w, out, o);
             }
-            System.out.printf(Locale.ROOT, "Llama decoder (%s, F32): %d layers, vocabulary %d%n", optimumLayout ? "Optimum layout" : "maya1 KV layout",
-                    cfg.layers(), cfg.vocabSize());
+            System.out.printf(Locale.ROOT, "Llama decoder (%s, %s): %d layers, vocabulary %d%n", optimumLayout ? "Optimum layout" : "maya1 KV layout",
+                    bits == 0 ? "F32" : "MatMulNBits int" + bits, cfg.layers(), cfg.vocabSize());
         }
         for (Path f : files) {
             System.out.printf(Locale.ROOT, "wrote %s (%,d bytes)%n", f, Files.size(f));

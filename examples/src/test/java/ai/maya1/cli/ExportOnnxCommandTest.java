@@ -43,6 +43,9 @@ class ExportOnnxCommandTest {
         assertEquals(0, Maya1Cli.execute("export-onnx", "--lm", golden("llama").toString(), "--external-data", "always", "--out",
                 tmp.resolve("lm/model.onnx").toString()));
         assertTrue(Files.isRegularFile(tmp.resolve("lm/model.onnx.data")));
+        assertEquals(0, Maya1Cli.execute("export-onnx", "--lm", golden("llama").toString(), "--weights", "int8", "--out",
+                tmp.resolve("lm8/model.onnx").toString()));
+        assertTrue(Files.size(tmp.resolve("lm8/model.onnx")) < Files.size(tmp.resolve("lm/model.onnx.data")) * 0.6);
     }
 
     @Test

@@ -31,9 +31,34 @@ import java.util.List;
  */
 public final class LlamaOnnxExporter {
 
-    public record Options(boolean optimumLayout, OnnxModel.ExternalData externalData) {
+    /**
+     * @param weightBits    0 for float32 projections; 8 or 4 for block-quantized {@code com.microsoft.MatMulNBits}
+     *                      projections and output head (symmetric, default zero point, the embedding gather stays F32)
+     * @param blockSize     quantization block along the input dimension (16..256, power of two)
+     * @param accuracyLevel MatMulNBits {@code accuracy_level}: 0 dequantizes to float32, 4 lets ORT's CPU kernel
+     *                      quantize activations to int8 (faster, less exact)
+     */
+    public record Options(boolean optimumLayout, OnnxModel.ExternalData externalData, int weightBits, int blockSize, int accuracyLevel) {
+        public Options {
+            if (weightBits != 0 && weightBits != 4 && weightBits != 8) {
+                throw new IllegalArgumentException("weightBits must be 0, 4 or 8, got " + weightBits);
+            }
+            if (blockSize < 16 || blockSize > 256 || Integer.bitCount(blockSize) != 1) {
+                throw new IllegalArgumentException("blockSize must be a power of two in [16, 256], got " + blockSize);
+            }
+        }
+
+        public Options(boolean optimumLayout, OnnxModel.ExternalData externalData) {
+            this(optimumLayout, externalData, 0, 32, 0);
+        }
+
         public static Options defaults() {
             return new Options(false, OnnxModel.ExternalData.AUTO);
+        }
+
+        /** Block 16 for int8 (greedy-stable on the golden model), 32 for int4. */
+        public Options withWeightBits(int bits, int accuracyLevel) {
+            return new Options(optimumLayout, externalData, bits, bits == 4 ? 32 : 16, accuracyLevel);
         }
     }
 
@@ -67,6 +92,7 @@ public final class LlamaOnnxExporter {
         g.metadata("maya1.head_dim", Integer.toString(d));
         g.metadata("maya1.vocab_size", Integer.toString(c.vocabSize()));
         g.metadata("maya1.max_positions", Integer.toString(c.maxPositions()));
+        g.metadata("maya1.weights", opt.weightBits() == 0 ? "F32" : "MatMulNBits int" + opt.weightBits() + " block " + opt.blockSize());
 
         String ids = g.input("input_ids", ElemType.INT64, "batch", "seq");
         String mask = opt.optimumLayout ? g.input("attention_mask", ElemType.INT64, "batch", "total") : null;
@@ -139,9 +165,14 @@ public final class LlamaOnnxExporter {
             x = g.op("Add", x, gemm(act, p + "mlp.down_proj.weight", c.hiddenSize(), c.intermediateSize()));
         }
         String fin = rmsNorm(x, "model.norm.weight");
-        String head = w.find("lm_head.weight").isPresent() && !c.tiedEmbeddings()
-                ? weight("lm_head.weight", c.vocabSize(), c.hiddenSize()) : embed;
-        String logits = g.opA("Gemm", List.of(Attr.i("transB", 1)), fin, head);
+        boolean untied = w.find("lm_head.weight").isPresent() && !c.tiedEmbeddings();
+        String logits;
+        if (opt.weightBits() > 0) {
+            logits = quantizedMatMul(fin, untied ? "lm_head.weight" : "model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
+        } else {
+            String head = untied ? weight("lm_head.weight", c.vocabSize(), c.hiddenSize()) : embed;
+            logits = g.opA("Gemm", List.of(Attr.i("transB", 1)), fin, head);
+        }
         String outShape = g.opA("Concat", List.of(Attr.i("axis", 0)), idsShape, g.constI64("v", c.vocabSize()));
         g.output(g.op("Reshape", logits, outShape), "logits", ElemType.FLOAT, "batch", "seq", (long) c.vocabSize());
         g.metadata("maya1.parameters", Long.toString(parameters));
@@ -174,7 +205,75 @@ public final class LlamaOnnxExporter {
     }
 
     private String gemm(String x, String name, long out, long in) {
+        if (opt.weightBits() > 0) {
+            return quantizedMatMul(x, name, out, in);
+        }
         return g.opA("Gemm", List.of(Attr.i("transB", 1)), x, weight(name, out, in));
+    }
+
+    /**
+     * {@code x * W^T} with W [n, k] quantized per block of {@code blockSize} inputs: q = round(w / s) + z with
+     * s = max|w| / (2^(bits-1) - 1) and the default zero point z = 2^(bits-1) (so no zero-point input);
+     * 4-bit values are packed two per byte, low nibble first (MatMulNBits' layout).
+     */
+    private String quantizedMatMul(String x, String name, long n, long k) {
+        TensorData t = w.get(name);
+        if (!Arrays.equals(t.shape(), new long[] {n, k})) {
+            throw new ModelFormatException(w.path(), name, -1, "shape " + Arrays.toString(t.shape()) + ", expected [" + n + ", " + k + "]");
+        }
+        int bits = opt.weightBits();
+        int bs = opt.blockSize();
+        long blocks = (k + bs - 1) / bs;
+        int blob = bs * bits / 8;
+        int zero = 1 << (bits - 1);
+        int qmax = zero - 1;
+        if (n * blocks * blob > Integer.MAX_VALUE - 8) {
+            throw new ModelFormatException(w.path(), name, -1, "tensor too large to quantize in one piece");
+        }
+        byte[] q = new byte[(int) (n * blocks * blob)];
+        float[] scales = new float[(int) (n * blocks)];
+        float[] row = new float[(int) k];
+        var seg = t.data();
+        for (long r = 0; r < n; r++) {
+            for (int i = 0; i < k; i++) {
+                long idx = r * k + i;
+                row[i] = switch (t.dtype()) {
+                    case F32 -> seg.getAtIndex(TensorBytes.F32_LE, idx);
+                    case BF16 -> Float.intBitsToFloat((seg.getAtIndex(TensorBytes.I16_LE, idx) & 0xFFFF) << 16);
+                    case F16 -> Float.float16ToFloat(seg.getAtIndex(TensorBytes.I16_LE, idx));
+                    default -> throw new ModelFormatException(w.path(), name, -1, "dtype " + t.dtype() + " cannot be quantized");
+                };
+            }
+            for (int b = 0; b < blocks; b++) {
+                int from = b * bs;
+                int to = (int) Math.min(k, from + bs);
+                float amax = 0;
+                for (int i = from; i < to; i++) {
+                    amax = Math.max(amax, Math.abs(row[i]));
+                }
+                float scale = amax == 0 ? 1f : amax / qmax;
+                scales[(int) (r * blocks + b)] = scale;
+                int base = (int) ((r * blocks + b) * blob);
+                for (int i = 0; i < bs; i++) {
+                    int v = zero;
+                    if (from + i < to) {
+                        v = Math.clamp(Math.round(row[from + i] / scale), -qmax, qmax) + zero;
+                    }
+                    if (bits == 8) {
+                        q[base + i] = (byte) v;
+                    } else if ((i & 1) == 0) {
+                        q[base + i / 2] = (byte) v;
+                    } else {
+                        q[base + i / 2] |= (byte) (v << 4);
+                    }
+                }
+            }
+        }
+        parameters += n * k;
+        String qName = g.initializer(name + ".q" + bits, ElemType.UINT8, new long[] {n, blocks, blob}, TensorBytes.of(q));
+        String sName = g.initializer(name + ".scales", ElemType.FLOAT, new long[] {n * blocks}, TensorBytes.f32(scales));
+        return g.opDomain("com.microsoft", 1, "MatMulNBits", List.of(Attr.i("K", k), Attr.i("N", n), Attr.i("bits", bits),
+                Attr.i("block_size", bs), Attr.i("accuracy_level", opt.accuracyLevel())), x, qName, sName);
     }
 
     private String weight(String name, long... shape) {

@@ -94,6 +94,68 @@ class OnnxLlamaGoldenTest {
         }
     }
 
+    /**
+     * Block-quantized weights (MatMulNBits). Greedy tokens must match the golden continuation at every step whose
+     * golden top-1/top-2 margin exceeds twice the logit error measured at that step (a smaller margin cannot be
+     * resolved by any quantizer of that accuracy); logits within the stated bounds.
+     */
+    @Test
+    void matMulNBitsVariants() throws Exception {
+        LlamaGraphConfig cfg = LlamaGraphConfig.load(GoldenData.golden("llama/config.json"));
+        // {bits, accuracy_level, block, logit bound}
+        double[][] variants = {{8, 0, 32, 5e-2}, {8, 0, 16, 5e-2}, {8, 4, 32, 8e-2}, {4, 0, 32, 0.6}};
+        for (double[] v : variants) {
+            Path p = tmp.resolve("q" + (int) v[0] + "a" + (int) v[1] + "b" + (int) v[2] + "/model.onnx");
+            Files.createDirectories(p.getParent());
+            try (SafetensorsFile w = SafetensorsFile.open(GoldenData.golden("llama/model.safetensors"))) {
+                LlamaOnnxExporter.export(cfg, w, p, new LlamaOnnxExporter.Options(false, OnnxModel.ExternalData.AUTO, (int) v[0], (int) v[2],
+                        (int) v[1]));
+            }
+            try (OnnxLlama q = OnnxLlama.open(p, OnnxRuntimeConfig.cpu(), 1)) {
+                float[] stats = checkTokens(q, "f32");
+                System.out.printf("MatMulNBits int%d block %d accuracy_level %d: max |logit - golden| = %.4g, greedy flips %d/48"
+                        + " (all at margins below 2x the error)%n", (int) v[0], (int) v[2], (int) v[1], stats[0], (int) stats[1]);
+                assertTrue(stats[0] > 1e-6, "quantization must change the logits at all");
+                assertTrue(stats[0] <= v[3], "logits max abs diff " + stats[0] + " > " + v[3]);
+                if (v[0] == 8) {
+                    assertTrue(stats[1] <= 2, "int8 greedy flips: " + stats[1]);
+                }
+            }
+        }
+    }
+
+    /** Teacher-forced greedy check; returns {worst logit diff, flips}. Fails on a flip at a resolvable margin. */
+    static float[] checkTokens(OnnxLlama model, String variant) {
+        float worst = 0;
+        int flips = 0;
+        for (JsonNode c : cases) {
+            int[] prompt = toInts(c.get("prompt_ids"));
+            JsonNode e = c.get("expected").get(variant);
+            float[] steps = GoldenData.f32(GoldenData.golden("llama/" + e.get("greedy_step_logits").get("file").asText()));
+            int[] greedy = toInts(e.get("greedy_continuation"));
+            try (LlamaSequence s = model.newSequence(64)) {
+                float[] last = new float[300];
+                s.forward(prompt, last);
+                for (int i = 0; i < greedy.length; i++) {
+                    float d = GoldenData.maxAbsDiff(last, steps, i * 300);
+                    worst = Math.max(worst, d);
+                    int got = argmax(last);
+                    if (got != greedy[i]) {
+                        float[] ref = java.util.Arrays.copyOfRange(steps, i * 300, (i + 1) * 300);
+                        float margin = ref[greedy[i]] - ref[got];
+                        assertTrue(margin < 2 * d, c.get("name").asText() + " step " + i + ": token " + got + " instead of " + greedy[i]
+                                + " although the golden margin " + margin + " exceeds twice the error " + d);
+                        flips++;
+                    }
+                    if (i + 1 < greedy.length) {
+                        s.forward(new int[] {greedy[i]}, last); // teacher forcing: one flip does not cascade
+                    }
+                }
+            }
+        }
+        return new float[] {worst, flips};
+    }
+
     static void check(OnnxLlama model, String variant) {
         for (JsonNode c : cases) {
             String name = c.get("name").asText();
