@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 LmCommand.class,
                 InspectCommand.class,
                 DownloadCommand.class,
+                ExportOnnxCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Maya1Cli implements Runnable {
