@@ -426,6 +426,7 @@ extern "C" __global__ void llama_silu_mul(const float* __restrict__ gate, const 
 // output), temperature, top-k, top-p, min-p; then one draw from a counter-based uniform keyed by (seed, step).
 // Candidates: i < n0 -> global id rowStart0 + i; i == n0 (when nExtra == 1) -> extraId (CODE_END).
 // Only the chosen id leaves the GPU (*outId); seen[id] is set for the next step's repetition penalty.
+// bannedId (or -1) gets logit -inf (min_new_tokens).
 // Greedy (temperature 0): argmax with ties to the lowest global id, like torch.argmax over the full vocabulary.
 // One block of 1024 threads. logits are overwritten.
 __device__ __forceinline__ int cand_id(int i, int n0, int rowStart0, int extraId) { return i < n0 ? rowStart0 + i : extraId; }
@@ -449,7 +450,7 @@ __device__ float mass_le(const float* p, int n, float tau, float keepFloor, floa
 }
 
 extern "C" __global__ void __launch_bounds__(1024) llama_sample(float* logits, int n0, int rowStart0, int nExtra, int extraId,
-                                                               unsigned char* seen, float temperature, float topP, int topK,
+                                                               int bannedId, unsigned char* seen, float temperature, float topP, int topK,
                                                                float minP, float repPenalty, unsigned long long seed,
                                                                long long step, int* outId) {
     __shared__ float scratch[32];
@@ -461,7 +462,9 @@ extern "C" __global__ void __launch_bounds__(1024) llama_sample(float* logits, i
     // 1. repetition penalty
     for (int i = tid; i < n; i += blockDim.x) {
         float l = logits[i];
-        if (repPenalty != 1.f && seen[cand_id(i, n0, rowStart0, extraId)]) l = l > 0.f ? l / repPenalty : l * repPenalty;
+        int g = cand_id(i, n0, rowStart0, extraId);
+        if (repPenalty != 1.f && seen[g]) l = l > 0.f ? l / repPenalty : l * repPenalty;
+        if (g == bannedId) l = __int_as_float(0xff800000); // e.g. CODE_END before min_new_tokens
         logits[i] = l;
     }
     __syncthreads();
