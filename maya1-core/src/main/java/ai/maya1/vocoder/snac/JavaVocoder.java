@@ -5,8 +5,8 @@ import ai.maya1.vocoder.NoiseMode;
 import ai.maya1.vocoder.SnacCodes;
 import ai.maya1.vocoder.Vocoder;
 import ai.maya1.weights.ModelFormatException;
-import ai.maya1.weights.SafetensorsFile;
 import ai.maya1.weights.TensorSource;
+import ai.maya1.weights.TensorSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -50,17 +50,9 @@ public final class JavaVocoder implements Vocoder {
         return new JavaVocoder(new SnacDecoder(weights, executor == null ? owned : executor), owned);
     }
 
-    /** The folder's weights file. */
+    /** The folder's weights: model.safetensors (or its index) or pytorch_model.bin, detected from content. */
     static TensorSource openTensorSource(Path folder) {
-        Path st = folder.resolve("model.safetensors");
-        if (Files.isRegularFile(st)) {
-            return SafetensorsFile.open(st);
-        }
-        if (Files.isRegularFile(folder.resolve("pytorch_model.bin"))) {
-            throw new ModelFormatException(folder.resolve("pytorch_model.bin"),
-                    "PyTorch checkpoints are not readable by this build: convert to model.safetensors");
-        }
-        throw new ModelFormatException(folder, "no SNAC weights: expected model.safetensors or pytorch_model.bin");
+        return TensorSources.open(folder);
     }
 
     public SnacDecoder decoder() {
