@@ -158,8 +158,8 @@ public final class SnacStream implements VocoderStream {
 
     /** Exact samples from {@code produced} on: the kept ones plus the new ones (those before {@code produced} are dropped). */
     private float[] joinExact(float[] fresh, long freshStart) {
-        int skip = (int) Math.max(0, produced + exactAheadLen - freshStart);
-        int add = Math.max(0, fresh.length - skip);
+        int skip = (int) Math.min(fresh.length, Math.max(0, produced + exactAheadLen - freshStart));
+        int add = fresh.length - skip;
         float[] out = Arrays.copyOf(exactAhead, exactAheadLen + add);
         System.arraycopy(fresh, skip, out, exactAheadLen, add);
         exactAhead = new float[0];
