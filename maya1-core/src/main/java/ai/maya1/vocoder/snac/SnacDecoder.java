@@ -104,7 +104,15 @@ public final class SnacDecoder {
     }
 
     public SnacStream openStream(NoiseMode noise, SnacStreamOptions options) {
-        return new SnacStream(this, NoiseSource.of(noise), options);
+        return openStream(noise, options, 0);
+    }
+
+    /**
+     * Opens a stream whose noise is keyed as batch item {@code noiseItem}, so that streaming item b of a batch
+     * reproduces {@code decode(batch)[b]} with seeded noise.
+     */
+    public SnacStream openStream(NoiseMode noise, SnacStreamOptions options, int noiseItem) {
+        return new SnacStream(this, NoiseSource.of(noise), options, noiseItem);
     }
 
     DecoderState newState(NoiseSource noise, int item) {
