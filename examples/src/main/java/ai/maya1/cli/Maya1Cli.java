@@ -11,8 +11,11 @@ import picocli.CommandLine.Command;
         description = "Maya1 text-to-speech on the JVM.",
         subcommands = {
                 InfoCommand.class,
+                TokenizeCommand.class,
+                LmCommand.class,
                 InspectCommand.class,
                 DownloadCommand.class,
+                ExportOnnxCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Maya1Cli implements Runnable {
