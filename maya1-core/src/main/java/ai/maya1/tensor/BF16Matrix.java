@@ -69,7 +69,7 @@ public final class BF16Matrix extends FloatMatrix {
     @Override
     public float dot(int row, float[] x, int xOff) {
         long off = (long) row * cols * 2;
-        return Kernels.VECTOR ? Vec.dot(Simd.F, Simd.S, data, off, x, xOff, cols) : dotScalar(data, off, x, xOff, cols);
+        return Kernels.VECTOR ? Vec.dotPreferred(data, off, x, xOff, cols) : dotScalar(data, off, x, xOff, cols);
     }
 
     @Override
@@ -112,6 +112,30 @@ public final class BF16Matrix extends FloatMatrix {
                 ShortVector s = ShortVector.fromMemorySegment(ss, w, off + 2L * i, Simd.LE);
                 // widen: sign-extend to int, shift the 16 bits into the upper half, reinterpret as float
                 FloatVector wv = s.convertShape(VectorOperators.S2I, fs.withLanes(int.class), 0)
+                        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) { // scalar tail
+                sum += fromBf16(w.get(I16, off + 2L * i)) * x[xOff + i];
+            }
+            return sum;
+        }
+
+        /** The production path: same operations as the generic method, with the species a compile-time constant
+         * (a species that reaches vector code as a parameter of a method the JIT did not inline disables the
+         * intrinsics and runs ~100x slower). */
+        static float dotPreferred(MemorySegment w, long off, float[] x, int xOff, int n) {
+            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
+            final VectorSpecies<Short> ss = Simd.S;
+            int lanes = fs.length();
+            int upper = n - n % lanes;
+            FloatVector acc = FloatVector.zero(fs);
+            int i = 0;
+            for (; i < upper; i += lanes) {
+                ShortVector s = ShortVector.fromMemorySegment(ss, w, off + 2L * i, Simd.LE);
+                // widen: sign-extend to int, shift the 16 bits into the upper half, reinterpret as float
+                FloatVector wv = s.convertShape(VectorOperators.S2I, Simd.I, 0)
                         .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
             }
