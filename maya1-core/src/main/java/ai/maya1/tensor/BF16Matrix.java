@@ -94,6 +94,10 @@ public final class BF16Matrix extends FloatMatrix {
     @Override
     public void dequantizeRow(int row, float[] out, int off) {
         long base = (long) row * cols * 2;
+        if (Kernels.VECTOR) {
+            Vec.widenPreferred(data, base, out, off, cols);
+            return;
+        }
         for (int c = 0; c < cols; c++) {
             out[off + c] = fromBf16(data.get(I16, base + 2L * c));
         }
@@ -101,6 +105,21 @@ public final class BF16Matrix extends FloatMatrix {
 
     static final class Vec {
         private Vec() {
+        }
+
+        /** Widens n BF16 values to float32 (exact). */
+        static void widenPreferred(MemorySegment w, long off, float[] out, int outOff, int n) {
+            final VectorSpecies<Float> fs = Simd.F;
+            int upper = n - n % fs.length();
+            int i = 0;
+            for (; i < upper; i += fs.length()) {
+                ShortVector s = ShortVector.fromMemorySegment(Simd.S, w, off + 2L * i, Simd.LE);
+                s.convertShape(VectorOperators.S2I, Simd.I, 0).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                        .intoArray(out, outOff + i);
+            }
+            for (; i < n; i++) { // scalar tail
+                out[outOff + i] = fromBf16(w.get(I16, off + 2L * i));
+            }
         }
 
         static float dot(VectorSpecies<Float> fs, VectorSpecies<Short> ss, MemorySegment w, long off, float[] x, int xOff, int n) {
