@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 TokenizeCommand.class,
                 LmCommand.class,
+                InspectCommand.class,
+                DownloadCommand.class,
                 ExportOnnxCommand.class,
                 CommandLine.HelpCommand.class
         })
