@@ -3,9 +3,9 @@ package ai.maya1.onnx.export;
 import ai.maya1.onnx.export.OnnxModel.Attr;
 import ai.maya1.onnx.export.OnnxModel.ElemType;
 import ai.maya1.weights.ModelFormatException;
-import ai.maya1.weights.SafetensorsFile;
 import ai.maya1.weights.TensorData;
 import ai.maya1.weights.TensorSource;
+import ai.maya1.weights.TensorSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,18 +100,21 @@ public final class SnacOnnxExporter {
         this.g = new OnnxModel(opt.streaming ? "snac_decoder_streaming" : "snac_decoder");
     }
 
-    /** Exports from a folder holding {@code config.json} and {@code model.safetensors}. */
+    /**
+     * Exports from a folder holding {@code config.json} and the weights ({@code model.safetensors} or the
+     * published {@code pytorch_model.bin}, read with {@link TensorSources}).
+     */
     public static Result export(Path snacDir, Path out, Options opt) throws IOException {
-        Path weightsFile = snacDir.resolve("model.safetensors");
-        if (!Files.isRegularFile(weightsFile)) {
-            throw new ModelFormatException(snacDir, "no model.safetensors in the SNAC folder (convert pytorch_model.bin first)");
+        if (!Files.isRegularFile(snacDir.resolve("config.json"))) {
+            throw new ModelFormatException(snacDir, "no config.json in the SNAC folder");
         }
-        return export(snacDir.resolve("config.json"), weightsFile, out, opt);
+        return export(snacDir.resolve("config.json"), snacDir, out, opt);
     }
 
-    public static Result export(Path configJson, Path weightsFile, Path out, Options opt) throws IOException {
+    /** Exports from a config and a weights file or folder (any format {@link TensorSources} reads). */
+    public static Result export(Path configJson, Path weights, Path out, Options opt) throws IOException {
         SnacGraphConfig cfg = SnacGraphConfig.load(configJson);
-        try (SafetensorsFile st = SafetensorsFile.open(weightsFile)) {
+        try (TensorSource st = TensorSources.open(weights)) {
             return export(cfg, st, out, opt);
         }
     }
