@@ -8,7 +8,7 @@ public final class Pcm {
     private Pcm() {
     }
 
-    /** Float in [-1, 1] to a 16-bit sample: scaled by 32767, rounded to nearest, clipped (NaN becomes 0). */
+    /** Float in [-1, 1] to a 16-bit sample: scaled by 32767, rounded to nearest, clipped symmetrically (NaN becomes 0). */
     public static short toS16(float x) {
         if (!(x == x)) {
             return 0;
@@ -17,8 +17,8 @@ public final class Pcm {
         if (s >= 32767f) {
             return 32767;
         }
-        if (s <= -32768f) {
-            return -32768;
+        if (s <= -32767f) {
+            return -32767; // symmetric range: -1 and 1 map to -32767 and 32767
         }
         return (short) Math.round(s);
     }
