@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "Maya1 text-to-speech on the JVM.",
         subcommands = {
                 InfoCommand.class,
+                TokenizeCommand.class,
+                LmCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Maya1Cli implements Runnable {

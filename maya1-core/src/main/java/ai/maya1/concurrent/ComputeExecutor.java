@@ -25,20 +25,54 @@ public final class ComputeExecutor implements AutoCloseable {
     private final Object submitLock = new Object();
     private volatile boolean closed;
 
-    // current job, published through the volatile generation counter
+    // the current job; a worker that is late reads an old, exhausted job and does nothing with it
+    private volatile Job current;
     private volatile int generation;
-    private IntRangeBody body;
-    private int jobSize;
-    private int chunks;
-    private final AtomicInteger nextChunk = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile Thread waiter;
-    private volatile Throwable failure;
 
     /** A body over a half-open index range, so kernels can hoist per-chunk set-up out of the index loop. */
     @FunctionalInterface
     public interface IntRangeBody {
         void run(int from, int to);
+    }
+
+    /**
+     * One parallel job with its own chunk and completion counters. Keeping them per job (not per executor) is what
+     * makes a late worker harmless: it can only claim chunks of the job it read, never a chunk of the next job
+     * with the previous job's body.
+     */
+    private static final class Job {
+        final IntRangeBody body;
+        final int size;
+        final int chunks;
+        final AtomicInteger nextChunk = new AtomicInteger();
+        final AtomicInteger pending;
+        final Thread waiter;
+        volatile Throwable failure;
+
+        Job(IntRangeBody body, int size, int chunks, Thread waiter) {
+            this.body = body;
+            this.size = size;
+            this.chunks = chunks;
+            this.pending = new AtomicInteger(chunks);
+            this.waiter = waiter;
+        }
+
+        void runChunks() {
+            int k;
+            while ((k = nextChunk.getAndIncrement()) < chunks) {
+                int from = (int) ((long) size * k / chunks);
+                int to = (int) ((long) size * (k + 1) / chunks);
+                try {
+                    body.run(from, to);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    if (pending.decrementAndGet() == 0) {
+                        LockSupport.unpark(waiter);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -90,24 +124,18 @@ public final class ComputeExecutor implements AutoCloseable {
         }
         synchronized (submitLock) {
             // a few chunks per thread balances uneven cores without making the split timing-dependent
-            int chunkCount = Math.min(n, threads * 4);
-            this.body = body;
-            this.jobSize = n;
-            this.chunks = chunkCount;
-            this.failure = null;
-            this.nextChunk.set(0);
-            this.pending.set(chunkCount);
-            this.waiter = Thread.currentThread();
+            Job job = new Job(body, n, Math.min(n, threads * 4), Thread.currentThread());
+            this.current = job;
             this.generation++; // volatile write publishes the job
             for (Thread w : workers) {
                 LockSupport.unpark(w);
             }
-            runChunks();
-            while (pending.get() > 0) {
+            job.runChunks();
+            while (job.pending.get() > 0) {
                 LockSupport.parkNanos(50_000);
             }
-            this.body = null;
-            Throwable f = failure;
+            this.current = null;
+            Throwable f = job.failure;
             if (f != null) {
                 if (f instanceof RuntimeException re) {
                     throw re;
@@ -120,38 +148,16 @@ public final class ComputeExecutor implements AutoCloseable {
         }
     }
 
-    private void runChunks() {
-        IntRangeBody b = body;
-        int n = jobSize;
-        int c = chunks;
-        int k;
-        while ((k = nextChunk.getAndIncrement()) < c) {
-            int from = (int) ((long) n * k / c);
-            int to = (int) ((long) n * (k + 1) / c);
-            try {
-                if (b != null) {
-                    b.run(from, to);
-                }
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                if (pending.decrementAndGet() == 0) {
-                    Thread w = waiter;
-                    if (w != null) {
-                        LockSupport.unpark(w);
-                    }
-                }
-            }
-        }
-    }
-
     private void workerLoop() {
         int seen = 0;
         while (!closed) {
             int g = generation;
             if (g != seen) {
                 seen = g;
-                runChunks();
+                Job job = current;
+                if (job != null) {
+                    job.runChunks();
+                }
                 continue;
             }
             // spin briefly: decode steps launch many small kernels back to back

@@ -1,0 +1,127 @@
+package ai.maya1.tensor;
+
+import ai.maya1.concurrent.ComputeExecutor;
+import ai.maya1.weights.DType;
+
+/**
+ * A weight matrix {@code [rows, cols]} (an {@code nn.Linear} weight {@code [out_features, in_features]}) in one
+ * storage format. Every format brings its own dot product of a row with a float32 activation vector: a Vector
+ * API path with an explicit scalar tail, and a scalar fallback chosen at run time ({@link VectorSupport}).
+ *
+ * <p>The parallel products split by output rows on the caller's {@link ComputeExecutor}; each row is computed by
+ * the same code in the same order whatever the thread count, so results are deterministic.
+ */
+public abstract class FloatMatrix {
+    protected final String name;
+    protected final int rows;
+    protected final int cols;
+
+    protected FloatMatrix(String name, int rows, int cols) {
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException(name + ": matrix dimensions must be positive, got [" + rows + ", " + cols + "]");
+        }
+        this.name = name;
+        this.rows = rows;
+        this.cols = cols;
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    public final int rows() {
+        return rows;
+    }
+
+    public final int cols() {
+        return cols;
+    }
+
+    /** Storage format. */
+    public abstract DType dtype();
+
+    /** Bytes the weights occupy (what one full matrix-vector product reads). */
+    public abstract long byteSize();
+
+    /** {@code Σ_k W[row][k] · x[xOff + k]} over the {@link #cols()} columns. */
+    public abstract float dot(int row, float[] x, int xOff);
+
+    /**
+     * The same dot product on a forced path: {@code bits} = 0 for the scalar fallback, or 128 / 256 / 512 for that
+     * float species width (tests exercise every path on any CPU; widths above the hardware's are emulated).
+     */
+    public abstract float dotWithBits(int bits, int row, float[] x, int xOff);
+
+    /** Writes row {@code row} widened / dequantized to float32 into {@code out[off ..]}. */
+    public abstract void dequantizeRow(int row, float[] out, int off);
+
+    /** {@code out[t*rows + r] = dot(r, x, t*cols)} for t in [0, tokens): the batched (prefill) product. */
+    public final void matmul(ComputeExecutor exec, float[] x, int tokens, float[] out) {
+        multiMatmul(exec, new FloatMatrix[] {this}, x, tokens, new float[][] {out});
+    }
+
+    /** Matrix-vector product {@code out[r] = dot(r, x, 0)}. */
+    public final void matvec(ComputeExecutor exec, float[] x, float[] out) {
+        matmul(exec, x, 1, out);
+    }
+
+    /**
+     * Rows {@code [rowFrom, rowTo)} only: {@code out[outOff + r - rowFrom] = dot(r, x, xOff)}. The constrained
+     * output head uses it to compute the 4097 allowed logits instead of the whole vocabulary.
+     */
+    public final void matvecRows(ComputeExecutor exec, float[] x, int xOff, int rowFrom, int rowTo, float[] out, int outOff) {
+        if (rowFrom < 0 || rowTo > rows || rowFrom > rowTo) {
+            throw new IndexOutOfBoundsException("rows [" + rowFrom + ", " + rowTo + ") of " + name + " with " + rows + " rows");
+        }
+        exec.parallelForRange(rowTo - rowFrom, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[outOff + i] = dot(rowFrom + i, x, xOff);
+            }
+        });
+    }
+
+    /**
+     * Several matrices with the same input width applied to the same activations as one parallel job (q/k/v,
+     * gate/up): one fork-join instead of several, and the row split covers their rows together.
+     */
+    public static void multiMatmul(ComputeExecutor exec, FloatMatrix[] ws, float[] x, int tokens, float[][] outs) {
+        int total = 0;
+        int cols = ws[0].cols;
+        for (FloatMatrix w : ws) {
+            if (w.cols != cols) {
+                throw new IllegalArgumentException("fused matrices must share their input width: " + w.name + " has " + w.cols
+                        + " columns, " + ws[0].name + " has " + cols);
+            }
+            total += w.rows;
+        }
+        if (x.length < (long) tokens * cols) {
+            throw new IllegalArgumentException("input too short: " + x.length + " < " + tokens + " x " + cols);
+        }
+        exec.parallelForRange(total, (from, to) -> {
+            int base = 0;
+            for (int m = 0; m < ws.length; m++) {
+                FloatMatrix w = ws[m];
+                int lo = Math.max(from, base);
+                int hi = Math.min(to, base + w.rows);
+                if (lo < hi) {
+                    w.rowsTimesTokens(lo - base, hi - base, x, tokens, outs[m]);
+                }
+                base += w.rows;
+            }
+        });
+    }
+
+    /** Rows [r0, r1) for every token; a row's weights stay in L1 while all tokens use them. */
+    void rowsTimesTokens(int r0, int r1, float[] x, int tokens, float[] out) {
+        for (int r = r0; r < r1; r++) {
+            for (int t = 0; t < tokens; t++) {
+                out[t * rows + r] = dot(r, x, t * cols);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + dtype() + "[" + rows + ", " + cols + "]";
+    }
+}

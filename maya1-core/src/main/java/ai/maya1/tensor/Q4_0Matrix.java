@@ -1,0 +1,138 @@
+package ai.maya1.tensor;
+
+import ai.maya1.weights.DType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GGUF Q4_0: blocks of 32 weights, an f16 scale {@code d} then 16 bytes; byte j holds weight j in its low nibble
+ * and weight j+16 in its high nibble; weight = d · (nibble − 8) (18 bytes per 32 weights).
+ */
+public final class Q4_0Matrix extends BlockMatrix {
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 18;
+
+    public Q4_0Matrix(String name, int rows, int cols, MemorySegment blocks) {
+        super(name, rows, cols, blocks, DType.Q4_0);
+    }
+
+    @Override
+    public DType dtype() {
+        return DType.Q4_0;
+    }
+
+    /** Quantizes any matrix to Q4_0 (ggml's reference quantizer). */
+    public static Q4_0Matrix quantize(FloatMatrix src) {
+        int rows = src.rows();
+        int cols = src.cols();
+        if (cols % BLOCK != 0) {
+            throw new IllegalArgumentException(src.name() + ": Q4_0 needs the row length to be a multiple of 32, got " + cols);
+        }
+        long rowBytes = (long) cols / BLOCK * BLOCK_BYTES;
+        MemorySegment seg = Arena.ofAuto().allocate(rowBytes * rows, 64);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            src.dequantizeRow(r, row, 0);
+            quantizeRow(row, 0, cols, seg, rowBytes * r);
+        }
+        return new Q4_0Matrix(src.name(), rows, cols, seg);
+    }
+
+    /**
+     * ggml's {@code quantize_row_q4_0_ref} / gguf-py {@code Q4_0.quantize_blocks}: the value of largest magnitude
+     * (first on ties) gives d = max / −8; q = min(15, trunc(x · (1/d) + 8.5)), all float32.
+     */
+    public static void quantizeRow(float[] x, int xOff, int n, MemorySegment out, long outOff) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            int base = xOff + b * BLOCK;
+            float amax = 0f;
+            float max = 0f;
+            for (int i = 0; i < BLOCK; i++) {
+                float v = x[base + i];
+                if (Math.abs(v) > amax) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            float d = max / -8f;
+            float id = d == 0f ? 0f : 1f / d;
+            long o = outOff + (long) b * BLOCK_BYTES;
+            out.set(I16, o, Float.floatToFloat16(d));
+            for (int j = 0; j < BLOCK / 2; j++) {
+                int q0 = Math.min(15, (int) (x[base + j] * id + 8.5f));
+                int q1 = Math.min(15, (int) (x[base + j + 16] * id + 8.5f));
+                out.set(ValueLayout.JAVA_BYTE, o + 2 + j, (byte) (q0 | (q1 << 4)));
+            }
+        }
+    }
+
+    @Override
+    float dotScalar(int row, float[] x, int xOff) {
+        long base = row * rowBytes;
+        float sum = 0f;
+        for (int b = 0; b < blocksPerRow; b++) {
+            long o = base + (long) b * BLOCK_BYTES;
+            float d = f16(data, o);
+            int xi = xOff + b * BLOCK;
+            float acc = 0f;
+            for (int j = 0; j < 16; j++) {
+                int q = data.get(ValueLayout.JAVA_BYTE, o + 2 + j) & 0xFF;
+                acc += ((q & 0x0F) - 8) * x[xi + j] + ((q >>> 4) - 8) * x[xi + j + 16];
+            }
+            sum += acc * d;
+        }
+        return sum;
+    }
+
+    @Override
+    float dotVector(int bits, int row, float[] x, int xOff) {
+        return bits == Kernels.BITS ? Vec.dot(Simd.F, data, row * rowBytes, blocksPerRow, x, xOff)
+                : Vec.dot(Simd.floats(bits), data, row * rowBytes, blocksPerRow, x, xOff);
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] out, int off) {
+        long base = row * rowBytes;
+        for (int b = 0; b < blocksPerRow; b++) {
+            long o = base + (long) b * BLOCK_BYTES;
+            float d = f16(data, o);
+            for (int j = 0; j < 16; j++) {
+                int q = data.get(ValueLayout.JAVA_BYTE, o + 2 + j) & 0xFF;
+                out[off + b * BLOCK + j] = d * ((q & 0x0F) - 8);
+                out[off + b * BLOCK + j + 16] = d * ((q >>> 4) - 8);
+            }
+        }
+    }
+
+    static final class Vec {
+        private Vec() {
+        }
+
+        static float dot(VectorSpecies<Float> fs, MemorySegment w, long base, int blocks, float[] x, int xOff) {
+            int lanes = fs.length();
+            int parts = 16 / lanes;
+            FloatVector acc = FloatVector.zero(fs);
+            for (int b = 0; b < blocks; b++) {
+                long o = base + (long) b * BLOCK_BYTES;
+                ByteVector q = ByteVector.fromMemorySegment(Simd.B128, w, o + 2, Simd.LE);
+                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
+                int xi = xOff + b * BLOCK;
+                FloatVector blockAcc = FloatVector.zero(fs);
+                for (int p = 0; p < parts; p++) {
+                    FloatVector wl = (FloatVector) lo.convertShape(VectorOperators.B2F, fs, p);
+                    blockAcc = wl.fma(FloatVector.fromArray(fs, x, xi + p * lanes), blockAcc);
+                    FloatVector wh = (FloatVector) hi.convertShape(VectorOperators.B2F, fs, p);
+                    blockAcc = wh.fma(FloatVector.fromArray(fs, x, xi + 16 + p * lanes), blockAcc);
+                }
+                acc = blockAcc.fma(FloatVector.broadcast(fs, f16(w, o)), acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD); // blocks tile the row exactly: no scalar tail
+        }
+    }
+}

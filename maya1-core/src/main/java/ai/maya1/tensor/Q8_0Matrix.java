@@ -1,0 +1,136 @@
+package ai.maya1.tensor;
+
+import ai.maya1.weights.DType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GGUF Q8_0: blocks of 32 weights, an f16 scale {@code d} then 32 int8 {@code q}; weight = d · q (34 bytes per
+ * 32 weights). Quantization at load reproduces ggml's reference quantizer bit for bit.
+ */
+public final class Q8_0Matrix extends BlockMatrix {
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 34;
+
+    public Q8_0Matrix(String name, int rows, int cols, MemorySegment blocks) {
+        super(name, rows, cols, blocks, DType.Q8_0);
+    }
+
+    @Override
+    public DType dtype() {
+        return DType.Q8_0;
+    }
+
+    /** Quantizes any matrix row by row (its float32 values) to Q8_0. */
+    public static Q8_0Matrix quantize(FloatMatrix src) {
+        int rows = src.rows();
+        int cols = src.cols();
+        if (cols % BLOCK != 0) {
+            throw new IllegalArgumentException(src.name() + ": Q8_0 needs the row length to be a multiple of 32, got " + cols);
+        }
+        long rowBytes = (long) cols / BLOCK * BLOCK_BYTES;
+        MemorySegment seg = Arena.ofAuto().allocate(rowBytes * rows, 64);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            src.dequantizeRow(r, row, 0);
+            quantizeRow(row, 0, cols, seg, rowBytes * r);
+        }
+        return new Q8_0Matrix(src.name(), rows, cols, seg);
+    }
+
+    /**
+     * ggml's {@code quantize_row_q8_0_ref} (and gguf-py's {@code Q8_0.quantize_blocks}): d = amax / 127 in float32,
+     * q = round-half-away-from-zero(x · (1/d)), d stored as f16 (round to nearest even).
+     */
+    public static void quantizeRow(float[] x, int xOff, int n, MemorySegment out, long outOff) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            int base = xOff + b * BLOCK;
+            float amax = 0f;
+            for (int i = 0; i < BLOCK; i++) {
+                amax = Math.max(amax, Math.abs(x[base + i]));
+            }
+            float d = amax / 127f;
+            float id = d == 0f ? 0f : 1f / d;
+            long o = outOff + (long) b * BLOCK_BYTES;
+            out.set(I16, o, Float.floatToFloat16(d));
+            for (int i = 0; i < BLOCK; i++) {
+                out.set(ValueLayout.JAVA_BYTE, o + 2 + i, (byte) roundHalfAway(x[base + i] * id));
+            }
+        }
+    }
+
+    /** numpy {@code np_roundf}: sign(v) · (floor|v| + floor(2(|v| - floor|v|))), all in float32. */
+    static float roundHalfAway(float v) {
+        float a = Math.abs(v);
+        float fl = (float) Math.floor(a);
+        float b = fl + (float) Math.floor(2f * (a - fl));
+        return Math.signum(v) * b;
+    }
+
+    @Override
+    float dotScalar(int row, float[] x, int xOff) {
+        long base = row * rowBytes;
+        float sum = 0f;
+        for (int b = 0; b < blocksPerRow; b++) {
+            long o = base + (long) b * BLOCK_BYTES;
+            float d = f16(data, o);
+            float acc = 0f;
+            int xi = xOff + b * BLOCK;
+            for (int i = 0; i < BLOCK; i++) {
+                acc += data.get(ValueLayout.JAVA_BYTE, o + 2 + i) * x[xi + i];
+            }
+            sum += acc * d;
+        }
+        return sum;
+    }
+
+    @Override
+    float dotVector(int bits, int row, float[] x, int xOff) {
+        return bits == Kernels.BITS ? Vec.dot(Simd.F, data, row * rowBytes, blocksPerRow, x, xOff)
+                : Vec.dot(Simd.floats(bits), data, row * rowBytes, blocksPerRow, x, xOff);
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] out, int off) {
+        long base = row * rowBytes;
+        for (int b = 0; b < blocksPerRow; b++) {
+            long o = base + (long) b * BLOCK_BYTES;
+            float d = f16(data, o);
+            for (int i = 0; i < BLOCK; i++) {
+                out[off + b * BLOCK + i] = data.get(ValueLayout.JAVA_BYTE, o + 2 + i) * d;
+            }
+        }
+    }
+
+    static final class Vec {
+        private Vec() {
+        }
+
+        static float dot(VectorSpecies<Float> fs, MemorySegment w, long base, int blocks, float[] x, int xOff) {
+            int lanes = fs.length();
+            // 16 int8 per load; each load widens to 16/lanes float vectors (one on AVX-512)
+            int parts = 16 / lanes;
+            FloatVector acc = FloatVector.zero(fs);
+            for (int b = 0; b < blocks; b++) {
+                long o = base + (long) b * BLOCK_BYTES;
+                FloatVector d = FloatVector.broadcast(fs, f16(w, o));
+                int xi = xOff + b * BLOCK;
+                FloatVector blockAcc = FloatVector.zero(fs);
+                for (int h = 0; h < BLOCK; h += 16) {
+                    ByteVector q = ByteVector.fromMemorySegment(Simd.B128, w, o + 2 + h, Simd.LE);
+                    for (int p = 0; p < parts; p++) {
+                        FloatVector wv = (FloatVector) q.convertShape(VectorOperators.B2F, fs, p);
+                        blockAcc = wv.fma(FloatVector.fromArray(fs, x, xi + h + p * lanes), blockAcc);
+                    }
+                }
+                acc = blockAcc.fma(d, acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD); // blocks tile the row exactly: no scalar tail
+        }
+    }
+}
