@@ -132,6 +132,7 @@ public final class CudaSnacVocoder implements Vocoder {
                 bufs[k] = device.allocate(4L * flat.length, "explicit noise " + k);
                 bufs[k].upload(flat);
             }
+            device.synchronize();
             return decode(codes, new SnacPipeline.Noise(2, 0, bufs, stride));
         } finally {
             for (ai.maya1.cuda.DeviceBuffer b : bufs) {
