@@ -3,9 +3,9 @@ package ai.maya1.cli;
 import ai.maya1.onnx.export.LlamaGraphConfig;
 import ai.maya1.onnx.export.LlamaOnnxExporter;
 import ai.maya1.onnx.export.OnnxModel;
-import ai.maya1.onnx.export.ShardedSafetensors;
 import ai.maya1.onnx.export.SnacOnnxExporter;
 import ai.maya1.weights.TensorSource;
+import ai.maya1.weights.TensorSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +28,10 @@ import picocli.CommandLine.Option;
 final class ExportOnnxCommand implements Callable<Integer> {
 
     static final class Source {
-        @Option(names = "--snac", paramLabel = "DIR", description = "SNAC folder with config.json and model.safetensors.")
+        @Option(names = "--snac", paramLabel = "DIR", description = "SNAC folder with config.json and model.safetensors or pytorch_model.bin.")
         Path snac;
 
-        @Option(names = "--lm", paramLabel = "DIR", description = "LM folder with config.json and model.safetensors(.index.json).")
+        @Option(names = "--lm", paramLabel = "DIR", description = "LM folder with config.json and model.safetensors(.index.json) or pytorch_model.bin.")
         Path lm;
     }
 
@@ -98,7 +98,7 @@ final class ExportOnnxCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--fp16, --streaming and --no-noise apply to --snac only");
             }
             LlamaGraphConfig cfg = LlamaGraphConfig.load(source.lm.resolve("config.json"));
-            try (TensorSource w = ShardedSafetensors.open(source.lm)) {
+            try (TensorSource w = TensorSources.open(source.lm)) {
                 LlamaOnnxExporter.Options o = new LlamaOnnxExporter.Options(optimumLayout, ext);
                 if (bits > 0) {
                     o = o.withWeightBits(bits, accuracyLevel);

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 DownloadCommand.class,
                 ExportOnnxCommand.class,
+                DecodeCodesCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Maya1Cli implements Runnable {

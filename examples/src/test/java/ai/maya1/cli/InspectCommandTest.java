@@ -49,6 +49,29 @@ class InspectCommandTest {
         assertTrue(r.out().contains("BF16  [300, 64]"), r.out());
     }
 
+    static Path coreFixture(String sub) {
+        return Paths.get("..", "maya1-core", "src", "test", "resources", "fixtures", sub);
+    }
+
+    @Test
+    void summarisesGgufAndPyTorchAndChecksTheConfigBeside() {
+        Run r = run("inspect", coreFixture("gguf/tiny_llama_q4_0.gguf").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("format:     gguf v3"), r.out());
+        assertTrue(r.out().contains("model.layers.1.self_attn.q_proj.weight") && r.out().contains("Q4_0"), r.out());
+        assertTrue(r.out().contains("tensors match the metadata"), r.out());
+        assertTrue(r.out().contains("\"rope_type\":\"llama3\""), r.out());
+        r = run("inspect", coreFixture("pytorch/snac_legacy_format.bin").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("format:     pytorch legacy"), r.out());
+        r = run("inspect", golden("llama/model.safetensors").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("config:     tensors match"), r.out());
+        r = run("inspect", golden("llama").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("model.safetensors"), r.out());
+    }
+
     @Test
     void summarisesConfigJson() {
         Run r = run("inspect", golden("snac/config_24khz.json").toString());

@@ -111,11 +111,28 @@ public abstract class FloatMatrix {
         });
     }
 
-    /** Rows [r0, r1) for every token; a row's weights stay in L1 while all tokens use them. */
+    /** From this many tokens on, a batched product widens each row once and reuses it for every token. */
+    static final int WIDEN_ROW_MIN_TOKENS = 4;
+
+    /**
+     * Rows [r0, r1) for every token. With a few tokens each row is widened / dequantized to float32 once (into L1)
+     * and multiplied with every token from there, so the format's unpacking is paid once per row instead of once
+     * per token (prefill is compute-bound, not memory-bound).
+     */
     void rowsTimesTokens(int r0, int r1, float[] x, int tokens, float[] out) {
+        if (tokens < WIDEN_ROW_MIN_TOKENS || this instanceof F32Matrix) {
+            for (int r = r0; r < r1; r++) {
+                for (int t = 0; t < tokens; t++) {
+                    out[t * rows + r] = dot(r, x, t * cols);
+                }
+            }
+            return;
+        }
+        float[] row = new float[cols];
         for (int r = r0; r < r1; r++) {
+            dequantizeRow(r, row, 0);
             for (int t = 0; t < tokens; t++) {
-                out[t * rows + r] = dot(r, x, t * cols);
+                out[t * rows + r] = VecMath.dot(row, 0, x, t * cols, cols);
             }
         }
     }

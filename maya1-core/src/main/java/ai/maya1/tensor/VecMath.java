@@ -37,6 +37,65 @@ public final class VecMath {
         }
     }
 
+    /** {@code Σ a[aOff+i] · b[bOff+i]} over n elements (vectorized when the Vector API is on). */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        if (Kernels.VECTOR) {
+            return Vec.dot(a, aOff, b, bOff, n);
+        }
+        float acc = 0f;
+        for (int i = 0; i < n; i++) {
+            acc += a[aOff + i] * b[bOff + i];
+        }
+        return acc;
+    }
+
+    /** {@code y[yOff+i] += s · x[xOff+i]} over n elements. */
+    public static void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
+        if (Kernels.VECTOR) {
+            Vec.axpy(s, x, xOff, y, yOff, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += s * x[xOff + i];
+        }
+    }
+
+    /** Vector paths with the production species as a constant; isolated from the incubator module. */
+    static final class Vec {
+        private Vec() {
+        }
+
+        static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+            final jdk.incubator.vector.VectorSpecies<Float> fs = Simd.F;
+            int upper = fs.loopBound(n);
+            jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(fs);
+            int i = 0;
+            for (; i < upper; i += fs.length()) {
+                acc = jdk.incubator.vector.FloatVector.fromArray(fs, a, aOff + i)
+                        .fma(jdk.incubator.vector.FloatVector.fromArray(fs, b, bOff + i), acc);
+            }
+            float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            for (; i < n; i++) { // scalar tail
+                sum += a[aOff + i] * b[bOff + i];
+            }
+            return sum;
+        }
+
+        static void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
+            final jdk.incubator.vector.VectorSpecies<Float> fs = Simd.F;
+            int upper = fs.loopBound(n);
+            jdk.incubator.vector.FloatVector sv = jdk.incubator.vector.FloatVector.broadcast(fs, s);
+            int i = 0;
+            for (; i < upper; i += fs.length()) {
+                jdk.incubator.vector.FloatVector.fromArray(fs, x, xOff + i)
+                        .fma(sv, jdk.incubator.vector.FloatVector.fromArray(fs, y, yOff + i)).intoArray(y, yOff + i);
+            }
+            for (; i < n; i++) { // scalar tail
+                y[yOff + i] += s * x[xOff + i];
+            }
+        }
+    }
+
     /** Index of the largest value in {@code x[off, off+n)}; ties go to the lowest index (as torch.argmax). */
     public static int argmax(float[] x, int off, int n) {
         int best = 0;

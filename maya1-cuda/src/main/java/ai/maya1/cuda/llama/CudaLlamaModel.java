@@ -119,6 +119,12 @@ public final class CudaLlamaModel implements AcousticModel {
             throw e;
         }
         this.sessions = ss;
+        if (graphs) {
+            // capture now, single-threaded, before any concurrent use of the device
+            for (Session s : ss) {
+                s.decodeGraph = capture(s);
+            }
+        }
         this.idle = new ArrayBlockingQueue<>(ss.length, false, java.util.List.of(ss));
         this.info = new AcousticModelInfo(name, "cuda", w.formatName, cfg.vocabSize(), contextLength, w.parameters, cfg.testModel());
         LOG.info("CUDA acoustic model {}: {} weights ({} MiB on device), {} session(s) of {} tokens, KV {}, kernels from {}", name, w.formatName,
@@ -201,6 +207,7 @@ public final class CudaLlamaModel implements AcousticModel {
             slot = device.allocate(4L * p, "cache slots");
             outId = device.allocate(4, "sampled id");
             slot.zero();
+            device.synchronize();
         }
 
         @Override
@@ -332,8 +339,8 @@ public final class CudaLlamaModel implements AcousticModel {
             tok[i] = id;
             p[i] = pos0 + i;
         }
-        s.ids.upload(tok, 0);
-        s.pos.upload(p, 0);
+        s.ids.uploadAsync(tok, 0, s.stream);
+        s.pos.uploadAsync(p, 0, s.stream);
     }
 
     /** Runs the prompt through the cache (chunked); the last prompt row's hidden state stays in s.x. Returns the last row index. */
@@ -355,12 +362,9 @@ public final class CudaLlamaModel implements AcousticModel {
             forward(s, 1, ceil(position + 1, ATTN_CHUNK));
             return;
         }
-        if (s.decodeGraph == null) {
-            s.decodeGraph = capture(s);
-            if (s.decodeGraph == null) {
-                forward(s, 1, ceil(position + 1, ATTN_CHUNK));
-                return;
-            }
+        if (s.decodeGraph == null) { // capture failed at load: eager launches
+            forward(s, 1, ceil(position + 1, ATTN_CHUNK));
+            return;
         }
         int rc = JCudaDriver.cuGraphLaunch(s.decodeGraph, s.stream.handle());
         if (rc != CUresult.CUDA_SUCCESS) {
@@ -399,9 +403,8 @@ public final class CudaLlamaModel implements AcousticModel {
         kSample.launch(s.stream, 1, 1, 1, 1024, 0, KernelArgs.of().ptr(s.logits).i32(n0).i32((int) rowStart0).i32(nExtra).i32(extraId)
                 .i32(bannedId).ptr(s.seen).f32(sp.temperature()).f32(sp.topP()).i32(sp.topK()).f32(sp.minP()).f32(sp.repetitionPenalty())
                 .i64(seed).i64(step).ptr(s.outId));
-        s.stream.synchronize();
         int[] id = new int[1];
-        s.outId.download(id, 0, 1);
+        s.outId.downloadAsync(id, 0, 1, s.stream);
         return id[0];
     }
 
@@ -438,10 +441,10 @@ public final class CudaLlamaModel implements AcousticModel {
         int[] pending = new int[SnacFrame.TOKENS_PER_FRAME];
         int pendingN = 0;
         try {
-            s.seen.zero();
+            s.seen.zeroAsync(s.stream);
             for (int c0 = 0; c0 < promptIds.length; c0 += PREFILL_CHUNK) {
                 int t = Math.min(PREFILL_CHUNK, promptIds.length - c0);
-                s.ids.upload(java.util.Arrays.copyOfRange(promptIds, c0, c0 + t), 0);
+                s.ids.uploadAsync(java.util.Arrays.copyOfRange(promptIds, c0, c0 + t), 0, s.stream);
                 kMarkSeen.launch(s.stream, ceil(t, 256), 1, 1, 256, 0, KernelArgs.of().ptr(s.seen).ptr(s.ids).i32(t));
             }
             int lastRow = prefill(s, promptIds);
@@ -549,7 +552,7 @@ public final class CudaLlamaModel implements AcousticModel {
     public int[] greedy(int[] prompt, int n, float[][] stepLogits) {
         Session s = acquire();
         try {
-            s.seen.zero();
+            s.seen.zeroAsync(s.stream);
             int row = prefill(s, prompt);
             int[] out = new int[n];
             int position = prompt.length;
