@@ -16,6 +16,7 @@ import ai.maya1.tts.SpeechRequest;
 import ai.maya1.tts.SpeechStats;
 import ai.maya1.tts.Voice;
 import ai.maya1.vocoder.NoiseMode;
+import ai.maya1.vocoder.SnacFrame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,7 +171,8 @@ public final class Engine implements AutoCloseable {
                             + components.prompt().presetNames()));
         };
         int context = info.contextLength();
-        if (request.maxTokens() >= context) {
+        // an explicit limit beyond the context can never be honoured: reject it; the default is clamped instead
+        if (request.maxTokens() != SpeechRequest.DEFAULT_MAX_TOKENS && request.maxTokens() >= context) {
             throw new InvalidRequestException("maxTokens", "max tokens " + request.maxTokens() + " does not fit the context length "
                     + context + " (prompt + generated tokens)");
         }
@@ -182,15 +184,14 @@ public final class Engine implements AutoCloseable {
         List<RequestRun.Piece> pieces = new ArrayList<>(texts.size());
         for (String t : texts) {
             int[] ids = components.prompt().encode(description, t);
-            if (ids.length + request.maxTokens() > context) {
-                if (ids.length >= context - SnacFrameTokens.MIN_FRAMES_TOKENS) {
-                    throw new InvalidRequestException("text", "prompt of " + ids.length + " tokens leaves no room in the context length "
-                            + context + (request.splitLongText() ? "; shorten the voice description" : "; enable splitLongText"));
-                }
-                throw new InvalidRequestException("maxTokens", "prompt (" + ids.length + " tokens) + max tokens (" + request.maxTokens()
-                        + ") exceed the context length " + context);
+            int room = context - ids.length;
+            if (room < GenerationOptions.MAYA1_MIN_NEW_TOKENS + SnacFrame.TOKENS_PER_FRAME) {
+                throw new InvalidRequestException("text", "prompt of " + ids.length + " tokens leaves no room in the context length "
+                        + context + (request.splitLongText() ? "; shorten the voice description or raise contextLength"
+                        : "; enable splitLongText or raise contextLength"));
             }
-            pieces.add(new RequestRun.Piece(t, ids));
+            int max = Math.min(request.maxTokens(), room);
+            pieces.add(new RequestRun.Piece(t, ids, max, max < request.maxTokens()));
         }
         long seed;
         synchronized (seeds) {
@@ -216,7 +217,7 @@ public final class Engine implements AutoCloseable {
         SpeechRequest r = p.request();
         long deadline = r.timeout() == null ? Long.MAX_VALUE : startNanos + r.timeout().toNanos();
         GenerationOptions options = new GenerationOptions(r.sampling(), p.seed(), r.maxTokens(), GenerationOptions.MAYA1_MIN_NEW_TOKENS, true,
-                deadline);
+                deadline); // maxNewTokens is set per piece
         int crossfade = (int) (config.crossfade().toNanos() * components.vocoder().sampleRate() / 1_000_000_000L);
         AtomicBoolean released = new AtomicBoolean();
         RequestRun[] holder = new RequestRun[1];
@@ -495,14 +496,6 @@ public final class Engine implements AutoCloseable {
             c.close();
         } catch (Exception e) {
             LOG.warn("closing {} failed: {}", c, e.toString());
-        }
-    }
-
-    /** Token arithmetic of Maya1 frames. */
-    static final class SnacFrameTokens {
-        static final int MIN_FRAMES_TOKENS = GenerationOptions.MAYA1_MIN_NEW_TOKENS;
-
-        private SnacFrameTokens() {
         }
     }
 

@@ -53,8 +53,13 @@ final class RequestRun implements AudioStream {
     private record Failed(Throwable error) implements Event {
     }
 
-    /** A piece ready for the LM. */
-    record Piece(String text, int[] promptIds) {
+    /**
+     * A piece ready for the LM.
+     *
+     * @param maxNewTokens the request's limit, clamped to the context left after the prompt
+     * @param clamped      whether the context (not the request) set the limit: hitting it is CONTEXT_FULL
+     */
+    record Piece(String text, int[] promptIds, int maxNewTokens, boolean clamped) {
     }
 
     private final Engine engine;
@@ -126,7 +131,9 @@ final class RequestRun implements AudioStream {
                 engine.kvTokensDelta(piece.promptIds().length);
                 GenerationResult r;
                 try {
-                    r = lm.generate(piece.promptIds(), options, (frame, index) -> {
+                    GenerationOptions o = new GenerationOptions(options.sampling(), options.seed(), piece.maxNewTokens(),
+                            options.minNewTokens(), options.constrained(), options.deadlineNanos());
+                    r = lm.generate(piece.promptIds(), o, (frame, index) -> {
                         lmFrames.incrementAndGet();
                         tokensInFlight.addAndGet(SnacFrame.TOKENS_PER_FRAME);
                         engine.kvTokensDelta(SnacFrame.TOKENS_PER_FRAME);
@@ -144,6 +151,10 @@ final class RequestRun implements AudioStream {
                 promptTokens = prompt;
                 lmTokens = generated;
                 lmNanos = nanos;
+                if (piece.clamped() && r.finishReason() == FinishReason.MAX_TOKENS) {
+                    r = new GenerationResult(r.promptTokens(), r.generatedTokens(), r.frames(), FinishReason.CONTEXT_FULL, r.prefillNanos(),
+                            r.decodeNanos(), r.error());
+                }
                 put(new PieceEnd(pieceIndex, r));
                 FinishReason fr = r.finishReason();
                 if (fr == FinishReason.CANCELLED || fr == FinishReason.DEADLINE || fr == FinishReason.ERROR) {
@@ -154,8 +165,8 @@ final class RequestRun implements AudioStream {
         } catch (Throwable t) {
             put(new Failed(t));
         } finally {
+            onLmExit.run(); // release the slot before waking close(): after close() the request is gone
             lmExited.countDown();
-            onLmExit.run();
         }
     }
 
