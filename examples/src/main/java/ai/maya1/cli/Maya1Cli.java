@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 TokenizeCommand.class,
                 LmCommand.class,
+                SayCommand.class,
+                StreamCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Maya1Cli implements Runnable {

@@ -1,15 +1,54 @@
 package ai.maya1.engine;
 
-import ai.maya1.Maya1Exception;
+import ai.maya1.tokenizer.HfTokenizer;
+import ai.maya1.tokenizer.Maya1Prompt;
+import ai.maya1.tokenizer.TextTokenizer;
+import ai.maya1.tokenizer.VoicePresets;
+import ai.maya1.tts.ModelNotFoundException;
+import ai.maya1.tts.ModelSource;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
 
-/** Opens the tokenizer and Maya1 prompt format that belong to a model folder or GGUF file. */
+/** Opens the tokenizer and Maya1 prompt format that belong to a model folder or file. */
 final class PromptEncoders {
     private PromptEncoders() {
     }
 
+    /** The tokenizer.json of a model folder, or the one beside a weights file. */
+    static Path tokenizerJson(Path model) {
+        Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        Path t = dir == null ? null : dir.resolve("tokenizer.json");
+        if (t == null || !Files.isRegularFile(t)) {
+            throw new ModelNotFoundException(ModelSource.path(model), "no tokenizer.json in " + dir,
+                    "a Maya1 model folder holds config.json, the weights and tokenizer.json");
+        }
+        return t;
+    }
+
     static PromptEncoder open(Path model, boolean strictTags) {
-        // wired to HfTokenizer / Maya1Prompt / VoicePresets once the tokenizer layer is merged
-        throw new Maya1Exception("the tokenizer layer is not available in this build (" + model + ")");
+        return of(HfTokenizer.load(tokenizerJson(model)), strictTags);
+    }
+
+    /** Maya1's prompt format over any tokenizer with the Maya1 control tokens, with the built-in voice presets. */
+    static PromptEncoder of(TextTokenizer tokenizer, boolean strictTags) {
+        Maya1Prompt prompt = Maya1Prompt.forTokenizer(tokenizer, Maya1Prompt.Options.builder().strictTags(strictTags).build());
+        return new PromptEncoder() {
+            @Override
+            public int[] encode(String description, String text) {
+                return prompt.encode(description, text);
+            }
+
+            @Override
+            public Optional<String> presetDescription(String name) {
+                return VoicePresets.description(name);
+            }
+
+            @Override
+            public Set<String> presetNames() {
+                return VoicePresets.names();
+            }
+        };
     }
 }

@@ -1,0 +1,184 @@
+package ai.maya1.cli;
+
+import ai.maya1.audio.AudioFormat;
+import ai.maya1.engine.ModelResolver;
+import ai.maya1.tts.EngineInfo;
+import ai.maya1.tts.InvalidRequestException;
+import ai.maya1.tts.Maya1Config;
+import ai.maya1.tts.ModelSource;
+import ai.maya1.tts.SpeechRequest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Options shared by {@code say} and {@code stream}: text, voice, sampling, model choice, engine settings. */
+final class SpeechOptions {
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "Text to speak (words are joined with spaces); may hold emotion tags like <laugh>.")
+    List<String> words;
+
+    @Option(names = "--text-file", paramLabel = "FILE", description = "Read the text from a UTF-8 file ('-' for stdin) instead.")
+    String textFile;
+
+    @Option(names = "--voice", paramLabel = "PRESET", description = "Voice preset (e.g. narrator, female-narrator, british-female, villain; see --list-voices).")
+    String voice;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "Free-form Maya1 voice description (instead of --voice).")
+    String description;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed: the same seed and text give the same audio.")
+    Long seed;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature, 0 for greedy (default: ${DEFAULT-VALUE}).", defaultValue = "0.4")
+    float temperature;
+
+    @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).", defaultValue = "0.9")
+    float topP;
+
+    @Option(names = "--repetition-penalty", paramLabel = "R", description = "Repetition penalty (default: ${DEFAULT-VALUE}).", defaultValue = "1.1")
+    float repetitionPenalty;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "LM token limit per piece of text (7 tokens per 85 ms frame; default: ${DEFAULT-VALUE}).",
+            defaultValue = "2048")
+    int maxTokens;
+
+    @Option(names = "--no-split", description = "Send long text to the model in one piece instead of splitting at sentences.")
+    boolean noSplit;
+
+    @Option(names = "--format", paramLabel = "FMT", description = "wav, pcm (s16le 24 kHz), f32, mp3, ulaw, alaw (8 kHz), wav16k, pcm16k, wav-ulaw, wav-alaw. "
+            + "Default: from the --out extension, else wav.")
+    String format;
+
+    @Option(names = "--model", paramLabel = "SRC", description = "Acoustic model: a folder, a .gguf file, a hub id (org/name, looked up in the Hugging Face cache), "
+            + "or 'test' for the built-in test model. Default: maya-research/maya1 when cached, else the test model.")
+    String model;
+
+    @Option(names = "--snac", paramLabel = "SRC", description = "SNAC vocoder: a folder or a hub id. Default: hubertsiuzdak/snac_24khz (the test model's own with the test model).")
+    String snac;
+
+    @Option(names = "--threads", paramLabel = "N", description = "LM compute threads (default: available processors).")
+    Integer threads;
+
+    @Option(names = "--context", paramLabel = "N", description = "Context length per request (default: ${DEFAULT-VALUE}).", defaultValue = "4096")
+    int context;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "Acoustic backend (java, onnx, cuda); default: best available.")
+    String backend;
+
+    @Option(names = "--strict-tags", description = "Reject unknown <tags> instead of speaking them.")
+    boolean strictTags;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+    boolean quiet;
+
+    /** The model choice with what to tell the user about it. */
+    record Choice(ModelSource model, ModelSource snac, String note) {
+    }
+
+    String text() throws IOException {
+        if (textFile != null) {
+            if (words != null && !words.isEmpty()) {
+                throw new InvalidRequestException("text", "give the text either as arguments or with --text-file, not both");
+            }
+            byte[] b = textFile.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(textFile));
+            return new String(b, StandardCharsets.UTF_8);
+        }
+        if (words == null || words.isEmpty()) {
+            throw new InvalidRequestException("text", "no text: give it as arguments (maya1 say \"Hello there\") or with --text-file");
+        }
+        return String.join(" ", words);
+    }
+
+    SpeechRequest request(AudioFormat fmt) throws IOException {
+        if (voice != null && description != null) {
+            throw new InvalidRequestException("voice", "use either --voice or --description, not both");
+        }
+        SpeechRequest.Builder b = SpeechRequest.builder().text(text()).temperature(temperature).topP(topP).repetitionPenalty(repetitionPenalty)
+                .maxTokens(maxTokens).splitLongText(!noSplit).format(fmt);
+        if (voice != null) {
+            b.voice(voice);
+        }
+        if (description != null) {
+            b.description(description);
+        }
+        if (seed != null) {
+            b.seed(seed);
+        }
+        return b.build();
+    }
+
+    AudioFormat format(Path out) {
+        if (format != null) {
+            return AudioFormat.parse(format);
+        }
+        if (out != null) {
+            String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
+            int dot = name.lastIndexOf('.');
+            if (dot > 0) {
+                String ext = name.substring(dot + 1);
+                switch (ext) {
+                    case "wav", "pcm", "mp3", "ulaw", "alaw", "f32" -> {
+                        return AudioFormat.parse(ext);
+                    }
+                    case "raw", "s16" -> {
+                        return AudioFormat.PCM_S16LE;
+                    }
+                    case "mulaw", "ul", "u8" -> {
+                        return AudioFormat.ULAW;
+                    }
+                    case "al" -> {
+                        return AudioFormat.ALAW;
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+        return AudioFormat.WAV;
+    }
+
+    /** --model, else Maya1 from the Hugging Face cache, else the test model (with a note on how to get the real one). */
+    Choice choose() {
+        ModelSource snacSource = snac == null ? null : ModelSource.parse(snac);
+        if (model != null) {
+            ModelSource m = ModelSource.parse(model);
+            return new Choice(m, snacSource, null);
+        }
+        ModelSource maya1 = ModelSource.hub(ModelSource.MAYA1_REPO);
+        if (ModelResolver.isAvailable(maya1, null)) {
+            return new Choice(maya1, snacSource, null);
+        }
+        String how = "Maya1 weights are not in the Hugging Face cache (" + ModelResolver.hubCacheDir(null) + "); to use them run "
+                + "'./maya1 download " + ModelSource.MAYA1_REPO + "' and './maya1 download " + ModelSource.SNAC_REPO + "', or pass --model DIR";
+        return new Choice(ModelSource.testModel(), snacSource, how);
+    }
+
+    Maya1Config config(Choice c) {
+        Maya1Config.Builder b = Maya1Config.builder().model(c.model()).snac(c.snac()).contextLength(context).strictTags(strictTags)
+                .warmUpOnStart(false) // one request per process: warming up would cost as much as it saves
+                .cacheBytes(0).acousticBackend(backend);
+        if (threads != null) {
+            b.threads(threads);
+        }
+        return b.build();
+    }
+
+    /** Prints the test-model label and where real weights come from. */
+    void announce(PrintStream out, EngineInfo info, Choice c) {
+        if (quiet) {
+            return;
+        }
+        if (info.testModel()) {
+            out.println(EngineInfo.TEST_MODEL_LABEL + (c.note() == null ? "" : " (" + c.note() + ")"));
+        }
+    }
+
+    static boolean terminal() {
+        return System.console() != null && System.console().isTerminal();
+    }
+}
