@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
                 LmCommand.class,
                 SayCommand.class,
                 StreamCommand.class,
+                InspectCommand.class,
+                DownloadCommand.class,
+                ExportOnnxCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Maya1Cli implements Runnable {

@@ -55,6 +55,27 @@ class HfTokenizerGoldenTest {
     }
 
     @Test
+    void gpt2StyleAndPrefixSpaceVariantsMatchExactly() {
+        JsonNode root = Llama3Fixture.resource("variant_cases.json");
+        int files = 0;
+        for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) root.get("tokenizers")::fields) {
+            HfTokenizer tok = Llama3Fixture.resourceTokenizer(e.getKey());
+            List<String> failures = new ArrayList<>();
+            for (JsonNode c : e.getValue().get("cases")) {
+                String text = c.get("text").asText();
+                int[] want = Llama3Fixture.ids(c.get("ids"));
+                int[] got = tok.encode(text, false);
+                if (!java.util.Arrays.equals(want, got)) {
+                    failures.add(String.format("%s%n  want %s%n  got  %s", text, java.util.Arrays.toString(want), java.util.Arrays.toString(got)));
+                }
+            }
+            assertEquals(List.of(), failures.subList(0, Math.min(5, failures.size())), e.getKey() + ": " + failures.size() + " failures");
+            files++;
+        }
+        assertEquals(3, files);
+    }
+
+    @Test
     void maya1LikeTokenizersMatchExactly() {
         JsonNode root = Llama3Fixture.resource("maya1_like_cases.json");
         for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) root.get("tokenizers")::fields) {

@@ -12,6 +12,7 @@ import ai.maya1.concurrent.ComputeExecutor;
 import ai.maya1.vocoder.SnacFrame;
 import ai.maya1.weights.TensorSource;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,11 @@ public final class JavaAcousticModel implements AcousticModel {
 
     @Override
     public GenerationResult generate(int[] promptIds, GenerationOptions options, FrameSink sink) {
+        return generate(promptIds, options, sink, null);
+    }
+
+    /** As {@link #generate(int[], GenerationOptions, FrameSink)}, also reporting every sampled id (CODE_END included). */
+    public GenerationResult generate(int[] promptIds, GenerationOptions options, FrameSink sink, IntConsumer tokenListener) {
         if (closed) {
             throw new IllegalStateException("acoustic model is closed");
         }
@@ -106,7 +112,7 @@ public final class JavaAcousticModel implements AcousticModel {
         long reserve = cache.capacityBytes();
         reserveKv(reserve);
         try {
-            return run(promptIds, options, sink, cache);
+            return run(promptIds, options, sink, cache, tokenListener);
         } finally {
             kvReserved.addAndGet(-reserve);
         }
@@ -128,7 +134,7 @@ public final class JavaAcousticModel implements AcousticModel {
         }
     }
 
-    private GenerationResult run(int[] prompt, GenerationOptions o, FrameSink sink, KvCache cache) {
+    private GenerationResult run(int[] prompt, GenerationOptions o, FrameSink sink, KvCache cache, IntConsumer tokenListener) {
         LlamaConfig c = model.config();
         TokenSampler sampler = new TokenSampler(o.sampling(), o.seed());
         sampler.see(prompt);
@@ -174,6 +180,9 @@ public final class JavaAcousticModel implements AcousticModel {
                 }
                 generated++;
                 sampler.see(token);
+                if (tokenListener != null) {
+                    tokenListener.accept(token);
+                }
                 if (token == FrameConstraint.CODE_END) {
                     reason = FinishReason.END_OF_SPEECH;
                     break;

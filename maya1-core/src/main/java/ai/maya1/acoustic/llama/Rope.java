@@ -34,22 +34,23 @@ public final class Rope {
                 }
             }
             case "llama3" -> {
-                double factor = scaling.factor();
-                double lo = scaling.lowFreqFactor();
-                double hi = scaling.highFreqFactor();
-                double old = scaling.originalMaxPositions();
-                double lowFreqWavelen = old / lo;
-                double highFreqWavelen = old / hi;
+                // float32 arithmetic in the order of _compute_llama3_parameters, so the result is bit-identical
+                float factor = (float) scaling.factor();
+                float lo = (float) scaling.lowFreqFactor();
+                float hi = (float) scaling.highFreqFactor();
+                float old = scaling.originalMaxPositions();
+                double lowFreqWavelen = scaling.originalMaxPositions() / scaling.lowFreqFactor();
+                double highFreqWavelen = scaling.originalMaxPositions() / scaling.highFreqFactor();
                 for (int j = 0; j < half; j++) {
-                    double wavelen = 2 * Math.PI / f[j];
+                    float wavelen = (float) (2 * Math.PI) / f[j];
                     if (wavelen < highFreqWavelen) {
                         continue;
                     }
                     if (wavelen > lowFreqWavelen) {
-                        f[j] = (float) (f[j] / factor);
+                        f[j] = f[j] / factor;
                     } else {
-                        double s = (old / wavelen - lo) / (hi - lo);
-                        f[j] = (float) ((1 - s) * f[j] / factor + s * f[j]);
+                        float s = (old / wavelen - lo) / (hi - lo);
+                        f[j] = (1f - s) * f[j] / factor + s * f[j];
                     }
                 }
             }
