@@ -14,11 +14,24 @@ public sealed interface NoiseMode {
     record Seeded(long seed) implements NoiseMode {
     }
 
+    /**
+     * Caller-supplied noise, e.g. the tensors a reference run drew: {@code perBlock[k][b][t]} is the value the
+     * NoiseBlock of decoder block {@code k} (0 = the first up-sampling block) uses for batch item {@code b} at
+     * position {@code t} of that block's output (shared by all channels, as in the reference). Decoding more
+     * positions than supplied fails with an {@link IllegalArgumentException}. The arrays are not copied.
+     */
+    record Given(float[][][] perBlock) implements NoiseMode {
+    }
+
     static NoiseMode zero() {
         return new Zero();
     }
 
     static NoiseMode seeded(long seed) {
         return new Seeded(seed);
+    }
+
+    static NoiseMode given(float[][][] perBlock) {
+        return new Given(perBlock);
     }
 }
