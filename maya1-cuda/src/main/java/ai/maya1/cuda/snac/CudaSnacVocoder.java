@@ -182,6 +182,8 @@ public final class CudaSnacVocoder implements Vocoder {
         return switch (noise) {
             case NoiseMode.Zero z -> SnacPipeline.Noise.none();
             case NoiseMode.Seeded s -> new SnacPipeline.Noise(1, s.seed(), null, null);
+            // merge fix (server branch): NoiseMode.Given came with the vocoder branch; not supported on CUDA yet
+            case NoiseMode.Given g -> throw new IllegalArgumentException("the CUDA vocoder does not take given noise (NoiseMode.Given)");
         };
     }
 
