@@ -42,7 +42,7 @@ final class DownloadCommand implements Callable<Integer> {
         HfDownloader.Result r = new HfDownloader(s, p).download(repo, revision);
         if (!quiet) {
             System.err.printf(Locale.ROOT, "%s@%s: %d files, %s downloaded, %s already cached%n", r.repoId(), r.commit(), r.files().size(),
-                    ConsoleProgress.bytes(r.bytesDownloaded()), ConsoleProgress.bytes(r.bytesReused()));
+                    ConsoleProgress.humanBytes(r.bytesDownloaded()), ConsoleProgress.humanBytes(r.bytesReused()));
         }
         System.out.println(r.snapshot());
         return 0;
@@ -78,7 +78,7 @@ final class DownloadCommand implements Callable<Integer> {
             this.startNanos = System.nanoTime();
             this.lastDraw = 0;
             if (!terminal) {
-                out.println("downloading " + file + " (" + bytes(size) + (resumedFrom > 0 ? ", resuming at " + bytes(resumedFrom) : "") + ")");
+                out.println("downloading " + file + " (" + humanBytes(size) + (resumedFrom > 0 ? ", resuming at " + humanBytes(resumedFrom) : "") + ")");
             }
         }
 
@@ -100,7 +100,7 @@ final class DownloadCommand implements Callable<Integer> {
             int filled = size > 0 ? (int) Math.min(width, width * done / size) : 0;
             String pct = size > 0 ? String.format(Locale.ROOT, "%3d%%", 100 * done / size) : "  ?%";
             out.printf(Locale.ROOT, "\r%-32.32s %s [%s%s] %s/%s %s/s ETA %s\u001b[K", file, pct, "#".repeat(filled), " ".repeat(width - filled),
-                    bytes(done), bytes(size), bytes((long) rate), eta);
+                    humanBytes(done), humanBytes(size), humanBytes((long) rate), eta);
             out.flush();
         }
 
@@ -111,14 +111,14 @@ final class DownloadCommand implements Callable<Integer> {
                     draw(System.nanoTime());
                     out.println();
                 } else {
-                    out.println(file + " (cached, " + bytes(size) + ")");
+                    out.println(file + " (cached, " + humanBytes(size) + ")");
                 }
             } else {
-                out.println((fromCache ? "cached " : "done ") + file + " (" + bytes(size) + ")");
+                out.println((fromCache ? "cached " : "done ") + file + " (" + humanBytes(size) + ")");
             }
         }
 
-        static String bytes(long b) {
+        static String humanBytes(long b) {
             if (b < 0) {
                 return "?";
             }
