@@ -100,7 +100,7 @@ public final class JwtAuthenticator {
             if (m.contains("expired")) {
                 throw ApiException.unauthorized("token_expired", "token expired");
             }
-            if (m.contains("audience")) {
+            if (m.contains("audience") || m.contains(" aud ")) {
                 throw ApiException.unauthorized("wrong_audience", "token audience not accepted");
             }
             throw ApiException.unauthorized("invalid_token", "token rejected: " + e.getMessage());

@@ -109,8 +109,11 @@ public final class SpeechServer implements AutoCloseable {
         void handle(ServerRequest req, ServerResponse res, Exchange x) throws Exception;
     }
 
-    private SpeechServer(ServerConfig config, Function<Maya1Config, Maya1Tts> engines) {
+    private final boolean ownsEngine;
+
+    private SpeechServer(ServerConfig config, Function<Maya1Config, Maya1Tts> engines, boolean ownsEngine) {
         this.config = config;
+        this.ownsEngine = ownsEngine;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -180,12 +183,24 @@ public final class SpeechServer implements AutoCloseable {
 
     /** Starts the server and loads the model in the background. */
     public static SpeechServer start(ServerConfig config) {
-        return new SpeechServer(config, Maya1Tts::create);
+        return new SpeechServer(config, Maya1Tts::create, true);
     }
 
-    /** As {@link #start(ServerConfig)} with a custom engine factory (e.g. to wrap or share an engine). */
+    /**
+     * As {@link #start(ServerConfig)} with a custom engine factory; it receives the engine configuration the server
+     * derived from {@code config} (model, threads, admission limits, its meter registry and Redis cache).
+     */
     public static SpeechServer start(ServerConfig config, Function<Maya1Config, Maya1Tts> engines) {
-        return new SpeechServer(config, engines);
+        return new SpeechServer(config, engines, true);
+    }
+
+    /**
+     * Serves an engine the application owns (and closes itself): {@code config.model()} and the engine settings of
+     * {@code config} are then ignored, and the Redis cache, if configured, must be the engine's own.
+     */
+    public static SpeechServer serve(ServerConfig config, Maya1Tts engine) {
+        java.util.Objects.requireNonNull(engine, "engine");
+        return new SpeechServer(config, c -> engine, false);
     }
 
     /** The bound port. */
@@ -582,7 +597,7 @@ public final class SpeechServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         Maya1Tts t = tts;
-        if (t != null) {
+        if (t != null && ownsEngine) {
             t.close();
         }
         if (redisCache != null) {

@@ -12,8 +12,8 @@ class RateLimitTest {
 
     @Test
     void overTheLimitIs429WithRetryAfter() throws Exception {
-        try (SpeechServer server = SpeechServer.start(ServerConfig.builder().port(0).model("test").auth("hs256").jwtSecret(Tokens.SECRET)
-                .audience(Tokens.AUDIENCE).rateLimit(2, 1).warmUp(false).build())) {
+        try (SpeechServer server = SpeechServer.serve(ServerConfig.builder().port(0).model("test").auth("hs256").jwtSecret(Tokens.SECRET)
+                .audience(Tokens.AUDIENCE).rateLimit(2, 1).build(), TestEngine.shared())) {
             assertTrue(server.awaitReady(Duration.ofMinutes(2)));
             Http h = new Http(server.port());
             String alice = Tokens.hs256("alice", Tokens.AUDIENCE, Duration.ofMinutes(5));

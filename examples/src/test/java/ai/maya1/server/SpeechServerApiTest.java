@@ -29,8 +29,8 @@ class SpeechServerApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = SpeechServer.start(ServerConfig.builder().port(0).model("test").rateLimit(1000, 1000).maxInputChars(2000)
-                .maxBodyBytes(8192).build());
+        server = SpeechServer.serve(ServerConfig.builder().port(0).model("test").rateLimit(1000, 1000).maxInputChars(2000)
+                .maxBodyBytes(8192).build(), TestEngine.shared());
         assertTrue(server.awaitReady(Duration.ofMinutes(2)));
         http = new Http(server.port());
     }

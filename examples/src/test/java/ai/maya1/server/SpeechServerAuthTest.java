@@ -26,13 +26,13 @@ class SpeechServerAuthTest {
 
     @BeforeAll
     static void start() throws Exception {
-        hsServer = SpeechServer.start(ServerConfig.builder().port(0).model("test").auth("hs256").jwtSecret(Tokens.SECRET)
-                .audience(Tokens.AUDIENCE).build());
+        hsServer = SpeechServer.serve(ServerConfig.builder().port(0).model("test").auth("hs256").jwtSecret(Tokens.SECRET)
+                .audience(Tokens.AUDIENCE).build(), TestEngine.shared());
         rsKey = Tokens.rsaKey("k1");
         Path jwks = tmp.resolve("jwks.json");
         Files.writeString(jwks, new JWKSet(rsKey.toPublicJWK()).toString());
-        rsServer = SpeechServer.start(ServerConfig.builder().port(0).model("test").auth("jwks").jwksFile(jwks)
-                .audience(Tokens.AUDIENCE).issuer("https://issuer.example").warmUp(false).build());
+        rsServer = SpeechServer.serve(ServerConfig.builder().port(0).model("test").auth("jwks").jwksFile(jwks)
+                .audience(Tokens.AUDIENCE).issuer("https://issuer.example").build(), TestEngine.shared());
         assertTrue(hsServer.awaitReady(Duration.ofMinutes(2)));
         assertTrue(rsServer.awaitReady(Duration.ofMinutes(2)));
     }
