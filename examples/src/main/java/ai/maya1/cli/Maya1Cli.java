@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 DownloadCommand.class,
                 ExportOnnxCommand.class,
+                ServeCommand.class,
+                WorkerCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Maya1Cli implements Runnable {

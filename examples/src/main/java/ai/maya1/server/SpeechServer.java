@@ -5,7 +5,6 @@ import ai.maya1.audio.AudioEncoder;
 import ai.maya1.audio.AudioEncoders;
 import ai.maya1.audio.Mp3;
 import ai.maya1.tts.AudioChunk;
-import ai.maya1.tts.AudioStream;
 import ai.maya1.tts.InvalidRequestException;
 import ai.maya1.tts.Maya1Config;
 import ai.maya1.tts.Maya1Tts;
@@ -380,71 +379,105 @@ public final class SpeechServer implements AutoCloseable {
         inFlight.incrementAndGet();
         String result = "error";
         SpeechStats stats = null;
-        long sent = 0;
-        try (AudioStream audio = open(engine, request)) {
-            AudioChunk first = firstChunk(audio);
-            ttfa.record(System.nanoTime() - x.start, TimeUnit.NANOSECONDS);
-            res.status(200);
-            res.header(HeaderNames.CACHE_CONTROL, "no-store");
-            res.headers().contentType(io.helidon.common.media.type.MediaTypes.create(r.sse() ? "text/event-stream" : r.format().mimeType()));
-            if (engine.info().testModel()) {
-                res.header(HeaderValues.create("x-maya1-model", "test model: output is not speech"));
+        StreamingListener listener = new StreamingListener(res, r, x, engine.info().testModel());
+        try {
+            try {
+                stats = engine.stream(request, listener);
+            } catch (RuntimeException e) {
+                throw map(e);
             }
-            AudioEncoder enc = AudioEncoders.streaming(r.format());
-            try (OutputStream out = res.outputStream()) {
-                Sink sink = r.sse() ? new SseSink(out) : new RawSink(out);
-                sink.write(enc.start());
-                AudioChunk c = first;
-                while (c != null) {
-                    sink.write(enc.encode(c.samples()));
-                    sink.flush();
-                    sent += c.samples().length;
-                    if (c.last()) {
-                        break;
-                    }
-                    c = audio.read();
-                }
-                sink.write(enc.finish());
-                stats = audio.stats().orElse(null);
-                synthesisCompleted.increment();
-                if (r.sse()) {
-                    ((SseSink) sink).done(stats);
-                }
-                sink.flush();
+            if (listener.failure != null) {
+                result = "client_closed";
+                throw new UncheckedIOException(listener.failure);
             }
-            result = stats == null ? "ok" : stats.finishReason().name().toLowerCase(Locale.ROOT);
-        } catch (UncheckedIOException | IOException e) {
+            if (!listener.started) {
+                throw stats.finishReason() == ai.maya1.acoustic.FinishReason.DEADLINE
+                        ? ApiException.timeout("no audio within the request timeout of " + config.requestTimeout().toSeconds() + " s")
+                        : ApiException.internal("synthesis produced no audio (" + stats.finishReason() + ")");
+            }
+            listener.finish(stats);
+            synthesisCompleted.increment();
+            result = stats.finishReason().name().toLowerCase(Locale.ROOT);
+        } catch (IOException e) {
             result = "client_closed";
-            throw new UncheckedIOException(e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+            throw new UncheckedIOException(e);
         } catch (ApiException e) {
             result = e.code();
             throw e;
         } finally {
             inFlight.decrementAndGet();
+            long sent = listener.sent;
             audioSeconds.increment(sent / 24_000.0);
             AUDIT.info("sub={} rid={} voice={} custom_voice={} format={} stream={} input_chars={} audio_s={} ttfa_ms={} cached={} result={}",
                     x.subject, x.requestId, r.voicePreset(), r.instructions() != null, r.format().name().toLowerCase(Locale.ROOT),
                     r.sse() ? "sse" : "audio", r.input().length(), String.format(Locale.ROOT, "%.2f", sent / 24_000.0),
-                    stats == null ? -1 : stats.timeToFirstAudio().toMillis(), stats != null && stats.cached(), result);
+                    listener.ttfaMillis, stats != null && stats.cached(), result);
         }
     }
 
-    private static AudioStream open(Maya1Tts engine, SpeechRequest request) {
-        try {
-            return engine.openStream(request);
-        } catch (RuntimeException e) {
-            throw map(e);
-        }
-    }
+    /**
+     * Writes audio to the response as the engine delivers it (on this request's virtual thread). Headers are
+     * committed with the first chunk, so everything the engine rejects before that is still a JSON error.
+     */
+    private final class StreamingListener implements ai.maya1.tts.SpeechListener {
+        private final ServerResponse res;
+        private final OpenAiSpeechRequest r;
+        private final Exchange x;
+        private final boolean testModel;
+        private final AudioEncoder enc;
+        private OutputStream out;
+        private Sink sink;
+        boolean started;
+        IOException failure;
+        long sent;
+        long ttfaMillis = -1;
 
-    private AudioChunk firstChunk(AudioStream audio) {
-        try {
-            return audio.read(config.requestTimeout())
-                    .orElseThrow(() -> ApiException.timeout("no audio within the request timeout of " + config.requestTimeout().toSeconds() + " s"));
-        } catch (ApiException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw map(e);
+        StreamingListener(ServerResponse res, OpenAiSpeechRequest r, Exchange x, boolean testModel) {
+            this.res = res;
+            this.r = r;
+            this.x = x;
+            this.testModel = testModel;
+            this.enc = AudioEncoders.streaming(r.format());
+        }
+
+        @Override
+        public boolean onChunk(AudioChunk c) {
+            try {
+                if (!started) {
+                    started = true;
+                    long t = System.nanoTime() - x.start;
+                    ttfa.record(t, TimeUnit.NANOSECONDS);
+                    ttfaMillis = t / 1_000_000;
+                    res.status(200);
+                    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+                    res.headers().contentType(io.helidon.common.media.type.MediaTypes.create(r.sse() ? "text/event-stream" : r.format().mimeType()));
+                    if (testModel) {
+                        res.header(HeaderValues.create("x-maya1-model", "test model: output is not speech"));
+                    }
+                    out = res.outputStream();
+                    sink = r.sse() ? new SseSink(out) : new RawSink(out);
+                    sink.write(enc.start());
+                }
+                sink.write(enc.encode(c.samples()));
+                sink.flush();
+                sent += c.samples().length;
+                return true;
+            } catch (IOException e) {
+                failure = e;
+                return false;
+            } catch (UncheckedIOException e) {
+                failure = e.getCause();
+                return false;
+            }
+        }
+
+        void finish(SpeechStats stats) throws IOException {
+            sink.write(enc.finish());
+            if (sink instanceof SseSink sse) {
+                sse.done(stats);
+            }
+            sink.flush();
+            out.close();
         }
     }
 
