@@ -4,13 +4,13 @@ import ai.maya1.tts.Maya1Config;
 import ai.maya1.tts.Maya1Tts;
 
 /** One warmed-up test-model engine per test JVM, shared by the server tests (loading it costs seconds). */
-final class TestEngine {
+public final class TestEngine {
     private static Maya1Tts engine;
 
     private TestEngine() {
     }
 
-    static synchronized Maya1Tts shared() {
+    public static synchronized Maya1Tts shared() {
         if (engine == null) {
             engine = Maya1Tts.create(Maya1Config.builder().model(ai.maya1.tts.ModelSource.testModel()).maxConcurrentRequests(4)
                     .maxQueuedRequests(64).build());
