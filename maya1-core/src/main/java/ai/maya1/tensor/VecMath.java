@@ -60,6 +60,29 @@ public final class VecMath {
         }
     }
 
+    /** {@code Σ a[aOff+i] · bf16(b[bOff+i])} over n elements (BF16 widened exactly). */
+    public static float dotBf16(float[] a, int aOff, short[] b, int bOff, int n) {
+        if (Kernels.VECTOR) {
+            return Vec.dotBf16(a, aOff, b, bOff, n);
+        }
+        float acc = 0f;
+        for (int i = 0; i < n; i++) {
+            acc += a[aOff + i] * Float.intBitsToFloat((b[bOff + i] & 0xFFFF) << 16);
+        }
+        return acc;
+    }
+
+    /** {@code y[yOff+i] += s · bf16(x[xOff+i])} over n elements. */
+    public static void axpyBf16(float s, short[] x, int xOff, float[] y, int yOff, int n) {
+        if (Kernels.VECTOR) {
+            Vec.axpyBf16(s, x, xOff, y, yOff, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += s * Float.intBitsToFloat((x[xOff + i] & 0xFFFF) << 16);
+        }
+    }
+
     /**
      * Four dot products sharing one input: {@code out[outOff + i] += Σ_k w[wOff + i·stride + k] · x[xOff + k]} for
      * i in 0..3 over n elements. Each x vector is loaded once for four rows (the batched-prefill micro-kernel).
@@ -137,6 +160,40 @@ public final class VecMath {
             out[outOff + 1] += s1;
             out[outOff + 2] += s2;
             out[outOff + 3] += s3;
+        }
+
+        private static jdk.incubator.vector.FloatVector widen(short[] b, int off) {
+            return jdk.incubator.vector.ShortVector.fromArray(Simd.S, b, off)
+                    .convertShape(jdk.incubator.vector.VectorOperators.S2I, Simd.I, 0)
+                    .lanewise(jdk.incubator.vector.VectorOperators.LSHL, 16).reinterpretAsFloats();
+        }
+
+        static float dotBf16(float[] a, int aOff, short[] b, int bOff, int n) {
+            final jdk.incubator.vector.VectorSpecies<Float> fs = Simd.F;
+            int upper = fs.loopBound(n);
+            jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(fs);
+            int i = 0;
+            for (; i < upper; i += fs.length()) {
+                acc = jdk.incubator.vector.FloatVector.fromArray(fs, a, aOff + i).fma(widen(b, bOff + i), acc);
+            }
+            float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            for (; i < n; i++) { // scalar tail
+                sum += a[aOff + i] * Float.intBitsToFloat((b[bOff + i] & 0xFFFF) << 16);
+            }
+            return sum;
+        }
+
+        static void axpyBf16(float s, short[] x, int xOff, float[] y, int yOff, int n) {
+            final jdk.incubator.vector.VectorSpecies<Float> fs = Simd.F;
+            int upper = fs.loopBound(n);
+            jdk.incubator.vector.FloatVector sv = jdk.incubator.vector.FloatVector.broadcast(fs, s);
+            int i = 0;
+            for (; i < upper; i += fs.length()) {
+                widen(x, xOff + i).fma(sv, jdk.incubator.vector.FloatVector.fromArray(fs, y, yOff + i)).intoArray(y, yOff + i);
+            }
+            for (; i < n; i++) { // scalar tail
+                y[yOff + i] += s * Float.intBitsToFloat((x[xOff + i] & 0xFFFF) << 16);
+            }
         }
 
         static void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
