@@ -102,7 +102,7 @@ public final class Q5_KMatrix extends BlockMatrix {
                     }
                 }
             }
-            return acc.reduceLanes(VectorOperators.ADD); // super-blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(acc); // super-blocks tile the row exactly: no scalar tail
         }
 
         /** The production path: same operations as the generic method, with the species a compile-time constant
@@ -143,7 +143,7 @@ public final class Q5_KMatrix extends BlockMatrix {
                     acc = wv.fma(FloatVector.fromArray(fs, x, xi + h + p * fs.length()), acc);
                 }
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            return VectorLanes.sum(acc);
         }
     }
 }

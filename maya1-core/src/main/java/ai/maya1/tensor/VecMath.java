@@ -119,7 +119,7 @@ public final class VecMath {
                 acc = jdk.incubator.vector.FloatVector.fromArray(fs, a, aOff + i)
                         .fma(jdk.incubator.vector.FloatVector.fromArray(fs, b, bOff + i), acc);
             }
-            float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            float sum = VectorLanes.sum(acc);
             for (; i < n; i++) { // scalar tail
                 sum += a[aOff + i] * b[bOff + i];
             }
@@ -145,10 +145,10 @@ public final class VecMath {
                 a2 = jdk.incubator.vector.FloatVector.fromArray(fs, w, w2 + i).fma(xv, a2);
                 a3 = jdk.incubator.vector.FloatVector.fromArray(fs, w, w3 + i).fma(xv, a3);
             }
-            float s0 = a0.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-            float s1 = a1.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-            float s2 = a2.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-            float s3 = a3.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            float s0 = VectorLanes.sum(a0);
+            float s1 = VectorLanes.sum(a1);
+            float s2 = VectorLanes.sum(a2);
+            float s3 = VectorLanes.sum(a3);
             for (; i < n; i++) { // scalar tail
                 float xi = x[xOff + i];
                 s0 += w[w0 + i] * xi;
@@ -176,7 +176,7 @@ public final class VecMath {
             for (; i < upper; i += fs.length()) {
                 acc = jdk.incubator.vector.FloatVector.fromArray(fs, a, aOff + i).fma(widen(b, bOff + i), acc);
             }
-            float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            float sum = VectorLanes.sum(acc);
             for (; i < n; i++) { // scalar tail
                 sum += a[aOff + i] * Float.intBitsToFloat((b[bOff + i] & 0xFFFF) << 16);
             }
