@@ -1,5 +1,6 @@
 package ai.maya1.bench.onnx;
 
+import ai.maya1.concurrent.ComputeExecutor;
 import ai.maya1.onnx.export.SnacGraphConfig;
 import ai.maya1.onnx.export.SnacOnnxExporter;
 import ai.maya1.onnx.runtime.OnnxRuntimeConfig;
@@ -9,6 +10,9 @@ import ai.maya1.vocoder.SnacCodes;
 import ai.maya1.vocoder.SnacFrame;
 import ai.maya1.vocoder.Vocoder;
 import ai.maya1.vocoder.VocoderStream;
+import ai.maya1.vocoder.snac.JavaVocoder;
+import ai.maya1.vocoder.snac.SnacConfig;
+import ai.maya1.vocoder.snac.SnacDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -25,7 +29,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * SNAC decoding with full-shape (snac_24khz) random weights, noise off. {@code offline}: one decode of
+ * SNAC decoding with full-shape (snac_24khz) random weights, noise off, ONNX Runtime CPU vs the pure-Java decoder
+ * on the same weights. {@code offline}: one decode of
  * {@code frames} frames; {@code streamFrame}: one frame pushed into a stream (steady state).
  * RTF = (ms/op) / (audio ms per op): offline covers frames * 85.33 ms, streamFrame 85.33 ms.
  *
@@ -35,7 +40,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class SnacDecodeBenchmark {
-    @Param({"ort"})
+    /** ort: the exported graphs on ONNX Runtime CPU; java: the pure-Java {@code JavaVocoder}, same weights. */
+    @Param({"ort", "java"})
     public String backend;
 
     @Param({"32"})
@@ -49,6 +55,7 @@ public class SnacDecodeBenchmark {
     private SnacCodes codes;
     private VocoderStream stream;
     private int streamed;
+    private ComputeExecutor exec;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -73,7 +80,8 @@ public class SnacDecodeBenchmark {
                 vocoder = OnnxVocoder.open(dir.resolve("snac_decoder.onnx"), dir.resolve("snac_decoder_streaming.onnx"),
                         OnnxRuntimeConfig.builder().intraOpThreads(threads).build(), threads);
             } else {
-                throw new IllegalArgumentException("backend " + backend + " (java: see docs/onnx.md)");
+                exec = new ComputeExecutor(threads, "bench-snac");
+                vocoder = new JavaVocoder(SnacDecoder.load(w, SnacConfig.snac24khz(), exec));
             }
         }
     }
@@ -104,6 +112,9 @@ public class SnacDecodeBenchmark {
             stream.close();
         }
         vocoder.close();
+        if (exec != null) {
+            exec.close();
+        }
         if (dir != null) {
             try (var s = Files.list(dir)) {
                 for (Path p : s.toList()) {

@@ -113,6 +113,7 @@ public final class OnnxVocoder implements Vocoder {
     @Override
     public float[][] decode(SnacCodes codes, NoiseMode noise) {
         ensureOpen();
+        checkNoiseSupported(graph, noise);
         int b = codes.batch();
         int t = codes.frames();
         float[][] out = new float[b][];
@@ -178,16 +179,54 @@ public final class OnnxVocoder implements Vocoder {
     }
 
     OnnxTensor noiseTensor(NoiseMode noise, int block, int b, long start, int len) throws OrtException {
+        return noiseTensor(noise, block, b, start, len, Long.MAX_VALUE);
+    }
+
+    /**
+     * The noise of block {@code block} for positions {@code [start, start+len)} of that block's output. Positions
+     * below 0 or at/after {@code limit} (the signal's length, known when a stream flushes) lie in the masked
+     * padding of the streaming graph and get 0.
+     */
+    OnnxTensor noiseTensor(NoiseMode noise, int block, int b, long start, int len, long limit) throws OrtException {
         FloatBuffer fb = ByteBuffer.allocateDirect(4 * len * b).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        if (noise instanceof NoiseMode.Seeded(long seed)) {
-            float[] row = new float[len];
-            for (int i = 0; i < b; i++) {
-                CounterNoise.fill(seed, block, i, start, row, 0, len);
-                fb.put(row);
+        float[] row = new float[len];
+        switch (noise) {
+            case NoiseMode.Zero z -> {
+                return OnnxTensor.createTensor(env, fb, new long[] {b, 1, len});
             }
-            fb.rewind();
+            case NoiseMode.Seeded(long seed) -> {
+                for (int i = 0; i < b; i++) {
+                    CounterNoise.fill(seed, block, i, start, row, 0, len);
+                    fb.put(row);
+                }
+            }
+            case NoiseMode.Given(float[][][] perBlock) -> {
+                for (int i = 0; i < b; i++) {
+                    java.util.Arrays.fill(row, 0f);
+                    for (int j = 0; j < len; j++) {
+                        long pos = start + j;
+                        if (pos < 0 || pos >= limit) {
+                            continue;
+                        }
+                        if (block >= perBlock.length || i >= perBlock[block].length || pos >= perBlock[block][i].length) {
+                            throw new IllegalArgumentException("given noise has no value for block " + block + ", batch item " + i
+                                    + ", position " + pos);
+                        }
+                        row[j] = perBlock[block][i][(int) pos];
+                    }
+                    fb.put(row);
+                }
+            }
         }
+        fb.rewind();
         return OnnxTensor.createTensor(env, fb, new long[] {b, 1, len});
+    }
+
+    /** Caller-supplied noise needs a graph that takes noise (the community export and --no-noise graphs do not). */
+    static void checkNoiseSupported(SnacGraph g, NoiseMode noise) {
+        if (noise instanceof NoiseMode.Given && g.noiseInputs().isEmpty()) {
+            throw new IllegalArgumentException("this SNAC graph (" + g.kind() + ") has no noise inputs: NoiseMode.Given cannot be applied");
+        }
     }
 
     OrtEnvironment env() {
@@ -197,6 +236,7 @@ public final class OnnxVocoder implements Vocoder {
     @Override
     public VocoderStream openStream(NoiseMode noise) {
         ensureOpen();
+        checkNoiseSupported(streaming != null ? streamingGraph : graph, noise);
         if (streaming != null) {
             return new StatefulStream(this, streaming.session(), streamingGraph, noise);
         }

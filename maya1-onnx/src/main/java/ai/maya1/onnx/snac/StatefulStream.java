@@ -121,9 +121,11 @@ final class StatefulStream implements VocoderStream {
             owned.put("total_frames", OnnxTensor.createTensor(owner.env(), totalFrames));
             long latentStart = framesPushed * g.latentPerFrame();
             long latent = (long) f * g.latentPerFrame();
+            boolean flushing = totalFrames != OPEN_END;
             for (int k = 0; k < g.noiseInputs().size(); k++) {
+                long limit = flushing ? g.noiseLength(k, totalFrames * g.latentPerFrame()) : Long.MAX_VALUE;
                 owned.put(g.noiseInputs().get(k), owner.noiseTensor(noise, k, 1, g.streamingNoiseStart(k, latentStart),
-                        (int) g.noiseLength(k, latent)));
+                        (int) g.noiseLength(k, latent), limit));
             }
             in.putAll(owned);
             for (int i = 0; i < g.stateInputs().size(); i++) {
