@@ -42,7 +42,7 @@ final class DownloadCommand implements Callable<Integer> {
         HfDownloader.Result r = new HfDownloader(s, p).download(repo, revision);
         if (!quiet) {
             System.err.printf(Locale.ROOT, "%s@%s: %d files, %s downloaded, %s already cached%n", r.repoId(), r.commit(), r.files().size(),
-                    ConsoleProgress.humanBytes(r.bytesDownloaded()), ConsoleProgress.humanBytes(r.bytesReused()));
+                    ConsoleProgress.size(r.bytesDownloaded()), ConsoleProgress.size(r.bytesReused()));
         }
         System.out.println(r.snapshot());
         return 0;
@@ -78,7 +78,7 @@ final class DownloadCommand implements Callable<Integer> {
             this.startNanos = System.nanoTime();
             this.lastDraw = 0;
             if (!terminal) {
-                out.println("downloading " + file + " (" + humanBytes(size) + (resumedFrom > 0 ? ", resuming at " + humanBytes(resumedFrom) : "") + ")");
+                out.println("downloading " + file + " (" + size(size) + (resumedFrom > 0 ? ", resuming at " + size(resumedFrom) : "") + ")");
             }
         }
 
@@ -100,7 +100,7 @@ final class DownloadCommand implements Callable<Integer> {
             int filled = size > 0 ? (int) Math.min(width, width * done / size) : 0;
             String pct = size > 0 ? String.format(Locale.ROOT, "%3d%%", 100 * done / size) : "  ?%";
             out.printf(Locale.ROOT, "\r%-32.32s %s [%s%s] %s/%s %s/s ETA %s\u001b[K", file, pct, "#".repeat(filled), " ".repeat(width - filled),
-                    humanBytes(done), humanBytes(size), humanBytes((long) rate), eta);
+                    size(done), size(size), size((long) rate), eta);
             out.flush();
         }
 
@@ -111,14 +111,14 @@ final class DownloadCommand implements Callable<Integer> {
                     draw(System.nanoTime());
                     out.println();
                 } else {
-                    out.println(file + " (cached, " + humanBytes(size) + ")");
+                    out.println(file + " (cached, " + size(size) + ")");
                 }
             } else {
-                out.println((fromCache ? "cached " : "done ") + file + " (" + humanBytes(size) + ")");
+                out.println((fromCache ? "cached " : "done ") + file + " (" + size(size) + ")");
             }
         }
 
-        static String humanBytes(long b) {
+        static String size(long b) {
             if (b < 0) {
                 return "?";
             }

@@ -3,9 +3,9 @@ package ai.maya1.cli;
 import ai.maya1.onnx.export.LlamaGraphConfig;
 import ai.maya1.onnx.export.LlamaOnnxExporter;
 import ai.maya1.onnx.export.OnnxModel;
-import ai.maya1.onnx.export.ShardedSafetensors;
 import ai.maya1.onnx.export.SnacOnnxExporter;
 import ai.maya1.weights.TensorSource;
+import ai.maya1.weights.TensorSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +28,10 @@ import picocli.CommandLine.Option;
 final class ExportOnnxCommand implements Callable<Integer> {
 
     static final class Source {
-        @Option(names = "--snac", paramLabel = "DIR", description = "SNAC folder with config.json and model.safetensors.")
+        @Option(names = "--snac", paramLabel = "DIR", description = "SNAC folder with config.json and model.safetensors or pytorch_model.bin.")
         Path snac;
 
-        @Option(names = "--lm", paramLabel = "DIR", description = "LM folder with config.json and model.safetensors(.index.json).")
+        @Option(names = "--lm", paramLabel = "DIR", description = "LM folder with config.json and model.safetensors(.index.json) or pytorch_model.bin.")
         Path lm;
     }
 
@@ -58,8 +58,9 @@ final class ExportOnnxCommand implements Callable<Integer> {
             description = "LM: f32, int8 or int4 (block-quantized com.microsoft.MatMulNBits). Default: ${DEFAULT-VALUE}.")
     String weights;
 
-    @Option(names = "--accuracy-level", paramLabel = "N", defaultValue = "0",
-            description = "LM int8/int4: MatMulNBits accuracy_level (0 = float32 math, 4 = int8 activations, faster). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--accuracy-level", paramLabel = "N", defaultValue = "4",
+            description = "LM int8/int4: MatMulNBits accuracy_level: 4 = int8 activations (ORT's fast CPU kernel), 0 = float32 math"
+                    + " (slightly more exact, much slower on ORT 1.29 CPU). Default: ${DEFAULT-VALUE}.")
     int accuracyLevel;
 
     @Option(names = "--optimum-layout", description = "LM: Hugging Face Optimum signature (past_key_values.N.key -> present.N.key).")
@@ -98,7 +99,7 @@ final class ExportOnnxCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--fp16, --streaming and --no-noise apply to --snac only");
             }
             LlamaGraphConfig cfg = LlamaGraphConfig.load(source.lm.resolve("config.json"));
-            try (TensorSource w = ShardedSafetensors.open(source.lm)) {
+            try (TensorSource w = TensorSources.open(source.lm)) {
                 LlamaOnnxExporter.Options o = new LlamaOnnxExporter.Options(optimumLayout, ext);
                 if (bits > 0) {
                     o = o.withWeightBits(bits, accuracyLevel);

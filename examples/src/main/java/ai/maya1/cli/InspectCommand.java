@@ -119,6 +119,7 @@ final class InspectCommand implements Callable<Integer> {
             out.println("gguf:       version " + g.version() + ", alignment " + g.alignment() + ", architecture " + g.architecture()
                     + (g.ropeFreqs().isPresent() ? ", rope_freqs.weight present" : ""));
         }
+        configCheck(out, src);
         if (!src.metadata().isEmpty()) {
             out.println("metadata:");
             src.metadata().forEach((k, v) -> out.println("  " + k + " = " + abbreviate(v)));
@@ -130,7 +131,35 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A Llama config.json beside the weights must describe exactly these tensors (a mismatch is an error naming
+     * the tensor); a llama GGUF's own metadata is checked too, but only reported.
+     */
+    private static void configCheck(PrintStream out, TensorSource src) {
+        java.util.Optional<Path> cfg = ai.maya1.weights.ConfigShapes.configBeside(src.path());
+        if (cfg.isPresent()) {
+            JsonNode c = ModelJson.read(cfg.get());
+            if ("llama".equals(c.path("model_type").asText())) {
+                ai.maya1.weights.ConfigShapes.check(src, ai.maya1.weights.ConfigShapes.llama(c, cfg.get()), cfg.get());
+                out.println("config:     tensors match " + cfg.get());
+                return;
+            }
+        }
+        if (src instanceof GgufFile g && g.architecture().equals("llama")) {
+            try {
+                JsonNode c = ModelJson.mapper().readTree(g.llamaConfigJson());
+                out.println("config:     " + c);
+                ai.maya1.weights.ConfigShapes.check(src, ai.maya1.weights.ConfigShapes.llama(c, g.path()), Path.of("GGUF metadata"));
+                out.println("            tensors match the metadata");
+            } catch (ModelFormatException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                out.println("            not a complete Llama model: " + e.getMessage());
+            }
+        }
+    }
+
     private static void tokenizer(PrintStream out, Path f) {
+        // the SDK's own tokenizer validates everything it will use (hostile files fail here, naming the field)
+        ai.maya1.tokenizer.HfTokenizer tok = ai.maya1.tokenizer.HfTokenizer.load(f);
         JsonNode root = ModelJson.read(f);
         JsonNode model = root.get("model");
         String type = model.path("type").asText("?");
@@ -158,7 +187,8 @@ final class InspectCommand implements Callable<Integer> {
             special += a.path("special").asBoolean(false) ? 1 : 0;
         }
         out.println("format:     tokenizer.json (" + type + ")");
-        out.println("vocabulary: " + vocab.size() + " model tokens, " + added.size() + " added tokens (" + special + " special), max id " + maxId);
+        out.println("vocabulary: " + vocab.size() + " model tokens, " + added.size() + " added tokens (" + special + " special), max id " + maxId
+                + ", vocab size " + tok.vocabSize());
         if (model.has("merges")) {
             out.println("merges:     " + model.get("merges").size());
         }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 DownloadCommand.class,
                 ExportOnnxCommand.class,
+                DecodeCodesCommand.class,
                 ServeCommand.class,
                 WorkerCommand.class,
                 CommandLine.HelpCommand.class

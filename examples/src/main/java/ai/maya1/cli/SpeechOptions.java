@@ -2,6 +2,8 @@ package ai.maya1.cli;
 
 import ai.maya1.audio.AudioFormat;
 import ai.maya1.engine.ModelResolver;
+import ai.maya1.hub.HfDownloader;
+import ai.maya1.hub.HubSettings;
 import ai.maya1.tts.EngineInfo;
 import ai.maya1.tts.InvalidRequestException;
 import ai.maya1.tts.Maya1Config;
@@ -76,6 +78,9 @@ final class SpeechOptions {
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
     boolean quiet;
 
+    @Option(names = "--download", description = "When Maya1 is not in the Hugging Face cache, download it (and SNAC) without asking.")
+    boolean download;
+
     /** The model choice with what to tell the user about it. */
     record Choice(ModelSource model, ModelSource snac, String note) {
     }
@@ -142,7 +147,10 @@ final class SpeechOptions {
         return AudioFormat.WAV;
     }
 
-    /** --model, else Maya1 from the Hugging Face cache, else the test model (with a note on how to get the real one). */
+    /**
+     * --model, else Maya1 from the Hugging Face cache, else (with --download, or after a yes on a terminal when the
+     * hub is reachable) a download, else the test model with a note on how to get the real one.
+     */
     Choice choose() {
         ModelSource snacSource = snac == null ? null : ModelSource.parse(snac);
         if (model != null) {
@@ -150,12 +158,46 @@ final class SpeechOptions {
             return new Choice(m, snacSource, null);
         }
         ModelSource maya1 = ModelSource.hub(ModelSource.MAYA1_REPO);
+        ModelSource snac24 = ModelSource.hub(ModelSource.SNAC_REPO);
         if (ModelResolver.isAvailable(maya1, null)) {
             return new Choice(maya1, snacSource, null);
         }
+        HubSettings hub = HubSettings.fromEnvironment();
+        if (download || (!hub.offline() && terminal() && !quiet && hubReachable(hub) && ask())) {
+            fetch(hub, ModelSource.MAYA1_REPO);
+            if (snacSource == null && !ModelResolver.isAvailable(snac24, null)) {
+                fetch(hub, ModelSource.SNAC_REPO);
+            }
+            return new Choice(maya1, snacSource, null);
+        }
         String how = "Maya1 weights are not in the Hugging Face cache (" + ModelResolver.hubCacheDir(null) + "); to use them run "
-                + "'./maya1 download " + ModelSource.MAYA1_REPO + "' and './maya1 download " + ModelSource.SNAC_REPO + "', or pass --model DIR";
+                + "'./maya1 download " + ModelSource.MAYA1_REPO + "' and './maya1 download " + ModelSource.SNAC_REPO + "' (or pass --download), "
+                + "or pass --model DIR";
         return new Choice(ModelSource.testModel(), snacSource, how);
+    }
+
+    private boolean ask() {
+        System.err.print("Maya1 (" + ModelSource.MAYA1_REPO + ", about 6.6 GB) is not in the Hugging Face cache. Download it now? [y/N] ");
+        System.err.flush();
+        String answer = System.console().readLine();
+        return answer != null && answer.trim().toLowerCase(Locale.ROOT).startsWith("y");
+    }
+
+    private void fetch(HubSettings hub, String repo) {
+        HfDownloader.Progress p = quiet ? HfDownloader.Progress.NONE : new DownloadCommand.ConsoleProgress(System.err, terminal());
+        new HfDownloader(hub, p).download(repo, "main");
+    }
+
+    /** A quick HEAD request to the hub endpoint (3 s), so that an offline machine is never asked. */
+    static boolean hubReachable(HubSettings hub) {
+        try {
+            java.net.http.HttpClient c = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(3)).build();
+            java.net.http.HttpRequest r = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.endpoint()))
+                    .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).timeout(java.time.Duration.ofSeconds(3)).build();
+            return c.send(r, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() < 500;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     Maya1Config config(Choice c) {

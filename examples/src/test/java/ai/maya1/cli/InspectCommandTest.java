@@ -49,6 +49,42 @@ class InspectCommandTest {
         assertTrue(r.out().contains("BF16  [300, 64]"), r.out());
     }
 
+    static Path coreFixture(String sub) {
+        return Paths.get("..", "maya1-core", "src", "test", "resources", "fixtures", sub);
+    }
+
+    @Test
+    void summarisesGgufAndPyTorchAndChecksTheConfigBeside() {
+        Run r = run("inspect", coreFixture("gguf/tiny_llama_q4_0.gguf").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("format:     gguf v3"), r.out());
+        assertTrue(r.out().contains("model.layers.1.self_attn.q_proj.weight") && r.out().contains("Q4_0"), r.out());
+        assertTrue(r.out().contains("tensors match the metadata"), r.out());
+        assertTrue(r.out().contains("\"rope_type\":\"llama3\""), r.out());
+        r = run("inspect", coreFixture("pytorch/snac_legacy_format.bin").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("format:     pytorch legacy"), r.out());
+        r = run("inspect", golden("llama/model.safetensors").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("config:     tensors match"), r.out());
+        r = run("inspect", golden("llama").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("model.safetensors"), r.out());
+    }
+
+    @Test
+    void summarisesAndValidatesTokenizerJson() throws Exception {
+        Path t = Paths.get(System.getProperty("maya1.fixtures.dir", System.getProperty("user.home") + "/.cache/maya1-java/fixtures"), "llama3", "tokenizer.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(t), "run .ci/fetch-fixtures.sh");
+        Run r = run("inspect", t.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("tokenizer.json (BPE)") && r.out().contains("128000 model tokens, 256 added tokens"), r.out());
+        Path bad = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0},\"merges\":[\"a b c d\"]},\"added_tokens\":[]}");
+        r = run("inspect", bad.toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains(bad.toString()) && r.err().strip().split("\n").length == 1, r.err());
+    }
+
     @Test
     void summarisesConfigJson() {
         Run r = run("inspect", golden("snac/config_24khz.json").toString());

@@ -68,6 +68,7 @@ public final class Engine implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean warmedUp = new AtomicBoolean();
     private final RandomGenerator seeds = RandomGenerator.of("L64X128MixRandom");
+    private final int id;
 
     private Engine(Maya1Config config, Components components, EngineInfo info, ComputeExecutor lmExecutor, ComputeExecutor vocoderExecutor) {
         this.config = config;
@@ -75,7 +76,7 @@ public final class Engine implements AutoCloseable {
         this.info = info;
         this.lmExecutor = lmExecutor;
         this.vocoderExecutor = vocoderExecutor;
-        int id = ENGINE_IDS.incrementAndGet();
+        this.id = ENGINE_IDS.incrementAndGet();
         this.lmThreads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon(true).name("maya1-" + id + "-request-", 1).factory());
         this.admission = new Admission(config.maxConcurrentRequests(), config.maxQueuedRequests());
         this.cache = config.cache() != null ? config.cache()
@@ -108,7 +109,7 @@ public final class Engine implements AutoCloseable {
                 Math.min(config.contextLength(), c.acoustic().info().contextLength()), c.vocoder().sampleRate(), c.acoustic().info().testModel());
         Engine e = new Engine(config, c, info, lmExec, vocExec);
         if (info.testModel()) {
-            LOG.warn("{}: {}", EngineInfo.TEST_MODEL_LABEL, c.modelId());
+            LOG.warn("{}: the built-in test model is in use", EngineInfo.TEST_MODEL_LABEL);
         }
         if (config.warmUpOnStart()) {
             try {
@@ -239,6 +240,11 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("Maya1Tts engine is closed", e);
         }
         return run;
+    }
+
+    /** Process-unique engine number (metrics tag {@code engine}, thread names). */
+    int id() {
+        return id;
     }
 
     void kvTokensDelta(long delta) {

@@ -35,24 +35,27 @@ final class MicrometerMetrics implements EngineMetrics {
     private final Counter hits;
     private final Counter misses;
     private final List<Meter> meters = new ArrayList<>();
+    private final Tags tags;
 
     MicrometerMetrics(Object registryOrNull, Engine engine) {
         this.registry = registryOrNull == null ? Metrics.globalRegistry : (MeterRegistry) registryOrNull;
+        Tags tags = Tags.of("engine", Integer.toString(engine.id()));
+        this.tags = tags;
         ttfa = add(Timer.builder("maya1.tts.ttfa").description("request start to first audio sample delivered")
-                .publishPercentiles(0.5, 0.95, 0.99).register(registry));
+                .publishPercentiles(0.5, 0.95, 0.99).tags(tags).register(registry));
         latency = add(Timer.builder("maya1.tts.latency").description("request start to last audio sample delivered")
-                .publishPercentiles(0.5, 0.95, 0.99).register(registry));
+                .publishPercentiles(0.5, 0.95, 0.99).tags(tags).register(registry));
         tokensPerSecond = add(DistributionSummary.builder("maya1.tts.lm.tokens.per.second").description("LM decode throughput per request")
-                .publishPercentiles(0.5, 0.95, 0.99).register(registry));
+                .publishPercentiles(0.5, 0.95, 0.99).tags(tags).register(registry));
         rtf = add(DistributionSummary.builder("maya1.tts.rtf").description("real-time factor: wall time / audio duration")
-                .publishPercentiles(0.5, 0.95, 0.99).register(registry));
-        hits = add(Counter.builder("maya1.tts.cache").tag("result", "hit").register(registry));
-        misses = add(Counter.builder("maya1.tts.cache").tag("result", "miss").register(registry));
-        add(Gauge.builder("maya1.tts.requests.active", engine, Engine::activeRequests).description("requests synthesizing").register(registry));
-        add(Gauge.builder("maya1.tts.requests.queued", engine, Engine::queuedRequests).description("requests waiting for a slot").register(registry));
-        add(Gauge.builder("maya1.tts.kv.bytes", engine, Engine::kvBytesInUse).baseUnit("bytes").description("KV cache in use").register(registry));
+                .publishPercentiles(0.5, 0.95, 0.99).tags(tags).register(registry));
+        hits = add(Counter.builder("maya1.tts.cache").tags(tags).tag("result", "hit").register(registry));
+        misses = add(Counter.builder("maya1.tts.cache").tags(tags).tag("result", "miss").register(registry));
+        add(Gauge.builder("maya1.tts.requests.active", engine, Engine::activeRequests).description("requests synthesizing").tags(tags).register(registry));
+        add(Gauge.builder("maya1.tts.requests.queued", engine, Engine::queuedRequests).description("requests waiting for a slot").tags(tags).register(registry));
+        add(Gauge.builder("maya1.tts.kv.bytes", engine, Engine::kvBytesInUse).baseUnit("bytes").description("KV cache in use").tags(tags).register(registry));
         add(Gauge.builder("maya1.tts.offheap.bytes", MicrometerMetrics::offHeapBytes).baseUnit("bytes")
-                .description("JVM direct and mapped buffer memory").register(registry));
+                .description("JVM direct and mapped buffer memory").tags(tags).register(registry));
     }
 
     private <M extends Meter> M add(M m) {
@@ -86,7 +89,13 @@ final class MicrometerMetrics implements EngineMetrics {
         if (s.samples() > 0) {
             rtf.record(s.realTimeFactor());
         }
-        registry.counter("maya1.tts.requests", Tags.of("finish", s.finishReason().name(), "cached", Boolean.toString(s.cached()))).increment();
+        Counter c = registry.counter("maya1.tts.requests", tags.and("finish", s.finishReason().name(), "cached", Boolean.toString(s.cached())));
+        synchronized (meters) {
+            if (!meters.contains(c)) {
+                meters.add(c);
+            }
+        }
+        c.increment();
     }
 
     @Override
@@ -96,8 +105,10 @@ final class MicrometerMetrics implements EngineMetrics {
 
     @Override
     public void close() {
-        for (Meter m : meters) {
-            registry.remove(m);
+        synchronized (meters) {
+            for (Meter m : meters) {
+                registry.remove(m);
+            }
         }
     }
 }

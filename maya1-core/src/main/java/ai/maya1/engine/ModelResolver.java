@@ -1,15 +1,13 @@
 package ai.maya1.engine;
 
 import ai.maya1.engine.testmodel.TestModel;
+import ai.maya1.hub.HfCache;
+import ai.maya1.hub.HubSettings;
 import ai.maya1.tts.ModelNotFoundException;
 import ai.maya1.tts.ModelSource;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Turns {@link ModelSource}s into local paths: the Hugging Face cache layout
@@ -23,58 +21,16 @@ public final class ModelResolver {
     /** Which layer a source is for (changes the hint in error messages). */
     public enum Layer { ACOUSTIC, VOCODER }
 
-    /** The Hugging Face hub cache: explicit, else {@code $HF_HUB_CACHE}, {@code $HF_HOME/hub}, {@code ~/.cache/huggingface/hub}. */
+    /** The Hugging Face hub cache: explicit, else as huggingface_hub ({@code HF_HUB_CACHE}, {@code HF_HOME/hub}, {@code ~/.cache/huggingface/hub}). */
     public static Path hubCacheDir(Path configured) {
-        if (configured != null) {
-            return configured;
-        }
-        String hubCache = System.getenv("HF_HUB_CACHE");
-        if (hubCache != null && !hubCache.isBlank()) {
-            return Path.of(hubCache);
-        }
-        String hfHome = System.getenv("HF_HOME");
-        if (hfHome != null && !hfHome.isBlank()) {
-            return Path.of(hfHome, "hub");
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "huggingface", "hub");
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "huggingface", "hub");
+        return configured != null ? configured : HubSettings.fromEnvironment().hubCache();
     }
 
     /** The snapshot folder of {@code repoId@revision} in the hub cache, if present. */
     public static Optional<Path> snapshot(Path hubCache, String repoId, String revision) {
-        Path repo = hubCache.resolve("models--" + repoId.replace("/", "--"));
-        Path snapshots = repo.resolve("snapshots");
-        if (!Files.isDirectory(snapshots)) {
-            return Optional.empty();
-        }
-        String rev = revision == null || revision.isBlank() ? "main" : revision;
-        if (rev.matches("[0-9a-f]{40}")) {
-            Path p = snapshots.resolve(rev);
-            return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
-        }
-        if (rev.contains("/") || rev.contains("..")) {
-            return Optional.empty();
-        }
-        Path ref = repo.resolve("refs").resolve(rev);
         try {
-            if (Files.isRegularFile(ref)) {
-                String commit = Files.readString(ref, StandardCharsets.UTF_8).trim();
-                if (commit.matches("[0-9a-f]{40}")) {
-                    Path p = snapshots.resolve(commit);
-                    if (Files.isDirectory(p)) {
-                        return Optional.of(p);
-                    }
-                }
-            }
-            // no ref file: a single snapshot is unambiguous
-            try (Stream<Path> s = Files.list(snapshots)) {
-                List<Path> all = s.filter(Files::isDirectory).toList();
-                return all.size() == 1 ? Optional.of(all.getFirst()) : Optional.empty();
-            }
-        } catch (IOException e) {
+            return new HfCache(hubCache).snapshot(repoId, revision == null || revision.isBlank() ? "main" : revision);
+        } catch (RuntimeException e) { // an invalid id or revision is simply not cached
             return Optional.empty();
         }
     }

@@ -4,6 +4,7 @@ import ai.maya1.tokenizer.HfTokenizer;
 import ai.maya1.tokenizer.Maya1Prompt;
 import ai.maya1.tokenizer.TextTokenizer;
 import ai.maya1.tokenizer.VoicePresets;
+import ai.maya1.weights.gguf.GgufFile;
 import ai.maya1.tts.ModelNotFoundException;
 import ai.maya1.tts.ModelSource;
 import java.nio.file.Files;
@@ -28,6 +29,16 @@ final class PromptEncoders {
     }
 
     static PromptEncoder open(Path model, boolean strictTags) {
+        if (Files.isRegularFile(model) && model.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
+            // a GGUF file carries its tokenizer in its metadata (tokenizer.ggml.*); a tokenizer.json beside it wins
+            Path beside = model.toAbsolutePath().resolveSibling("tokenizer.json");
+            if (Files.isRegularFile(beside)) {
+                return of(HfTokenizer.load(beside), strictTags);
+            }
+            try (GgufFile gguf = GgufFile.open(model)) {
+                return of(HfTokenizer.fromJson(gguf.tokenizerJson(), model.toString()), strictTags);
+            }
+        }
         return of(HfTokenizer.load(tokenizerJson(model)), strictTags);
     }
 

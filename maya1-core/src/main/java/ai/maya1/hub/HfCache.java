@@ -148,6 +148,25 @@ public final class HfCache {
                 .orElse(false);
     }
 
+    /** huggingface_hub's CACHEDIR.TAG (bford.info/cachedir), so backup tools skip the cache. */
+    static final String CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n"
+            + "# This file is a cache directory tag created by huggingface_hub.\n"
+            + "# For information about cache directory tags, see:\n"
+            + "#\thttps://bford.info/cachedir/\n";
+
+    /** Creates {@code CACHEDIR.TAG} in the cache root if missing (best effort, as huggingface_hub). */
+    public void tagCacheDir() {
+        Path tag = root.resolve("CACHEDIR.TAG");
+        if (!Files.exists(tag)) {
+            try {
+                Files.createDirectories(root);
+                Files.writeString(tag, CACHEDIR_TAG, StandardCharsets.UTF_8);
+            } catch (IOException ignored) {
+                // a read-only cache still works
+            }
+        }
+    }
+
     /** Writes refs/{revision} = commit atomically (tmp file + rename), unless the revision is the commit. */
     public void writeRef(String repoId, String revision, String commit) throws IOException {
         checkRevision(revision);

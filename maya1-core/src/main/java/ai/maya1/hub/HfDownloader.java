@@ -115,18 +115,35 @@ public final class HfDownloader {
         if (!HfCache.isCommitHash(commit)) {
             throw new HubException("hub answered no commit hash for " + repoId + "@" + rev);
         }
+        Path repoFolder = cache.repoFolder(repoId);
+        Map<String, TreeCache.Entry> tree = TreeCache.read(repoFolder, commit);
+        if (tree == null) {
+            tree = listTree(repoId, commit);
+            if (tree != null) {
+                try {
+                    TreeCache.write(repoFolder, commit, tree);
+                } catch (IOException e) {
+                    LOG.warn("cannot write the tree cache of {}: {}", repoId, e.toString());
+                }
+            }
+        }
         List<String> names = new ArrayList<>();
-        for (JsonNode s : info.path("siblings")) {
-            names.add(HfCache.checkFilename(s.path("rfilename").asText(null)));
+        if (tree != null) {
+            names.addAll(tree.keySet());
+        } else {
+            for (JsonNode s : info.path("siblings")) {
+                names.add(HfCache.checkFilename(s.path("rfilename").asText(null)));
+            }
         }
         progress.repo(repoId, commit, names.size());
+        cache.tagCacheDir();
         long downloaded = 0;
         long reused = 0;
         List<Path> files = new ArrayList<>();
         try {
             for (String name : names) {
                 long[] counts = new long[2];
-                files.add(downloadFile(repoId, commit, name, counts));
+                files.add(downloadFile(repoId, commit, name, tree == null ? null : tree.get(name), counts));
                 downloaded += counts[0];
                 reused += counts[1];
             }
@@ -138,10 +155,17 @@ public final class HfDownloader {
     }
 
     /** Downloads one file of a commit into the cache and links it; counts[0] += bytes fetched, counts[1] += bytes reused. */
-    Path downloadFile(String repoId, String commit, String filename, long[] counts) throws IOException {
+    Path downloadFile(String repoId, String commit, String filename, TreeCache.Entry listed, long[] counts) throws IOException {
         Path pointer = cache.snapshotFolder(repoId, commit).resolve(filename);
         FileMeta meta = head(repoId, commit, filename);
         String etag = HfCache.checkEtag(meta.etag());
+        if (listed != null && (!etag.equals(listed.etag()) || (meta.size() >= 0 && meta.size() != listed.fileSize()))) {
+            throw new HubException("hub metadata of " + filename + " disagrees with its tree listing (ETag " + etag + " vs " + listed.etag()
+                    + ", size " + meta.size() + " vs " + listed.fileSize() + ")");
+        }
+        if (meta.commit() != null && !meta.commit().equals(commit)) {
+            throw new HubException("hub answered commit " + meta.commit() + " for " + filename + " at commit " + commit);
+        }
         Path blob = cache.blob(repoId, etag);
         if (Files.isRegularFile(blob) && (meta.size() < 0 || Files.size(blob) == meta.size())) {
             counts[1] += Files.size(blob);
@@ -363,11 +387,60 @@ public final class HfDownloader {
         return e.replaceAll("^\"+|\"+$", "");
     }
 
+    /** The recursive tree listing of a commit (paginated by Link headers), or null when the hub has no tree API. */
+    private Map<String, TreeCache.Entry> listTree(String repoId, String commit) {
+        Map<String, TreeCache.Entry> out = new java.util.TreeMap<>();
+        String next = "api/models/" + repoId + "/tree/" + commit + "?recursive=true&expand=false";
+        for (int page = 0; next != null; page++) {
+            if (page > 10_000) {
+                throw new HubException("tree listing of " + repoId + " has too many pages");
+            }
+            JsonNode arr;
+            String[] link = new String[1];
+            try {
+                arr = api(next, repoId + " file list", link);
+            } catch (HubException e) {
+                if (e.status() == 404 && page == 0) {
+                    return null;
+                }
+                throw e;
+            }
+            if (!arr.isArray()) {
+                throw new HubException("hub tree listing of " + repoId + " is not an array");
+            }
+            for (JsonNode f : arr) {
+                if (!"file".equals(f.path("type").asText())) {
+                    continue;
+                }
+                String path = HfCache.checkFilename(f.path("path").asText(null));
+                JsonNode lfs = f.get("lfs");
+                boolean isLfs = lfs != null && lfs.isObject();
+                out.put(path, new TreeCache.Entry(f.path("size").asLong(-1), f.path("oid").asText(null), isLfs ? lfs.path("oid").asText(null) : null,
+                        isLfs ? lfs.path("size").asLong(-1) : null));
+            }
+            next = link[0] == null ? null : endpoint.relativize(endpoint.resolve(link[0])).toString();
+            if (next != null && next.startsWith("http")) {
+                throw new HubException("tree listing pagination leaves the hub: " + link[0]);
+            }
+        }
+        return out;
+    }
+
     private JsonNode api(String path, String what) {
+        return api(path, what, new String[1]);
+    }
+
+    /** GET of a hub API path; {@code nextLink[0]} receives the Link rel="next" target, if any. */
+    private JsonNode api(String path, String what, String[] nextLink) {
         URI url = endpoint.resolve(path);
         try {
             HttpURLConnection c = follow("GET", url, Map.of("Accept", "application/json"), what);
             try {
+                String link = c.getHeaderField("Link");
+                if (link != null) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?").matcher(link);
+                    nextLink[0] = m.find() ? m.group(1) : null;
+                }
                 long len = c.getContentLengthLong();
                 if (len > MAX_API_BYTES) {
                     throw new HubException("hub API answer for " + what + " is too large (" + len + " bytes)");

@@ -69,7 +69,7 @@ public final class BF16Matrix extends FloatMatrix {
     @Override
     public float dot(int row, float[] x, int xOff) {
         long off = (long) row * cols * 2;
-        return Kernels.VECTOR ? Vec.dot(Simd.F, Simd.S, data, off, x, xOff, cols) : dotScalar(data, off, x, xOff, cols);
+        return Kernels.VECTOR ? Vec.dotPreferred(data, off, x, xOff, cols) : dotScalar(data, off, x, xOff, cols);
     }
 
     @Override
@@ -94,6 +94,10 @@ public final class BF16Matrix extends FloatMatrix {
     @Override
     public void dequantizeRow(int row, float[] out, int off) {
         long base = (long) row * cols * 2;
+        if (Kernels.VECTOR) {
+            Vec.widenPreferred(data, base, out, off, cols);
+            return;
+        }
         for (int c = 0; c < cols; c++) {
             out[off + c] = fromBf16(data.get(I16, base + 2L * c));
         }
@@ -101,6 +105,21 @@ public final class BF16Matrix extends FloatMatrix {
 
     static final class Vec {
         private Vec() {
+        }
+
+        /** Widens n BF16 values to float32 (exact). */
+        static void widenPreferred(MemorySegment w, long off, float[] out, int outOff, int n) {
+            final VectorSpecies<Float> fs = Simd.F;
+            int upper = n - n % fs.length();
+            int i = 0;
+            for (; i < upper; i += fs.length()) {
+                ShortVector s = ShortVector.fromMemorySegment(Simd.S, w, off + 2L * i, Simd.LE);
+                s.convertShape(VectorOperators.S2I, Simd.I, 0).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+                        .intoArray(out, outOff + i);
+            }
+            for (; i < n; i++) { // scalar tail
+                out[outOff + i] = fromBf16(w.get(I16, off + 2L * i));
+            }
         }
 
         static float dot(VectorSpecies<Float> fs, VectorSpecies<Short> ss, MemorySegment w, long off, float[] x, int xOff, int n) {
@@ -112,6 +131,30 @@ public final class BF16Matrix extends FloatMatrix {
                 ShortVector s = ShortVector.fromMemorySegment(ss, w, off + 2L * i, Simd.LE);
                 // widen: sign-extend to int, shift the 16 bits into the upper half, reinterpret as float
                 FloatVector wv = s.convertShape(VectorOperators.S2I, fs.withLanes(int.class), 0)
+                        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) { // scalar tail
+                sum += fromBf16(w.get(I16, off + 2L * i)) * x[xOff + i];
+            }
+            return sum;
+        }
+
+        /** The production path: same operations as the generic method, with the species a compile-time constant
+         * (a species that reaches vector code as a parameter of a method the JIT did not inline disables the
+         * intrinsics and runs ~100x slower). */
+        static float dotPreferred(MemorySegment w, long off, float[] x, int xOff, int n) {
+            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
+            final VectorSpecies<Short> ss = Simd.S;
+            int lanes = fs.length();
+            int upper = n - n % lanes;
+            FloatVector acc = FloatVector.zero(fs);
+            int i = 0;
+            for (; i < upper; i += lanes) {
+                ShortVector s = ShortVector.fromMemorySegment(ss, w, off + 2L * i, Simd.LE);
+                // widen: sign-extend to int, shift the 16 bits into the upper half, reinterpret as float
+                FloatVector wv = s.convertShape(VectorOperators.S2I, Simd.I, 0)
                         .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
             }

@@ -41,7 +41,7 @@ public final class F32Matrix extends FloatMatrix {
     @Override
     public float dot(int row, float[] x, int xOff) {
         long off = (long) row * cols * 4;
-        return Kernels.VECTOR ? Vec.dot(Simd.F, data, off, x, xOff, cols) : dotScalar(data, off, x, xOff, cols);
+        return Kernels.VECTOR ? Vec.dotPreferred(data, off, x, xOff, cols) : dotScalar(data, off, x, xOff, cols);
     }
 
     @Override
@@ -70,6 +70,26 @@ public final class F32Matrix extends FloatMatrix {
         }
 
         static float dot(VectorSpecies<Float> fs, MemorySegment w, long off, float[] x, int xOff, int n) {
+            int lanes = fs.length();
+            int upper = n - n % lanes;
+            FloatVector acc = FloatVector.zero(fs);
+            int i = 0;
+            for (; i < upper; i += lanes) {
+                FloatVector wv = FloatVector.fromMemorySegment(fs, w, off + 4L * i, Simd.LE);
+                acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) { // scalar tail
+                sum += w.get(F32, off + 4L * i) * x[xOff + i];
+            }
+            return sum;
+        }
+
+        /** The production path: same operations as the generic method, with the species a compile-time constant
+         * (a species that reaches vector code as a parameter of a method the JIT did not inline disables the
+         * intrinsics and runs ~100x slower). */
+        static float dotPreferred(MemorySegment w, long off, float[] x, int xOff, int n) {
+            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
             int lanes = fs.length();
             int upper = n - n % lanes;
             FloatVector acc = FloatVector.zero(fs);

@@ -85,7 +85,7 @@ public final class Q4_KMatrix extends BlockMatrix {
 
     @Override
     float dotVector(int bits, int row, float[] x, int xOff) {
-        return bits == Kernels.BITS ? Vec.dot(Simd.F, data, row * rowBytes, blocksPerRow, x, xOff)
+        return bits == Kernels.BITS ? Vec.dotPreferred(data, row * rowBytes, blocksPerRow, x, xOff)
                 : Vec.dot(Simd.floats(bits), data, row * rowBytes, blocksPerRow, x, xOff);
     }
 
@@ -108,7 +108,51 @@ public final class Q4_KMatrix extends BlockMatrix {
                     for (int h = 0; h < 32; h += 16) {
                         ByteVector q = ByteVector.fromMemorySegment(Simd.B128, w, o + 16 + c * 32L + h, Simd.LE);
                         acc = KQuantVec.step16(fs, q.and((byte) 0x0F), dLo, mLo, x, xi + h, acc);
-                        acc = KQuantVec.step16(fs, q.lanewise(VectorOperators.LSHR, 4), dHi, mHi, x, xi + 32 + h, acc);
+                        acc = KQuantVec.step16(fs, q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F), dHi, mHi, x, xi + 32 + h, acc);
+                    }
+                }
+            }
+            return acc.reduceLanes(VectorOperators.ADD); // super-blocks tile the row exactly: no scalar tail
+        }
+
+        /** The production path: same operations as the generic method, with the species a compile-time constant
+         * (a species that reaches vector code as a parameter of a method the JIT did not inline disables the
+         * intrinsics and runs ~100x slower). */
+        static float dotPreferred(MemorySegment w, long base, int blocks, float[] x, int xOff) {
+            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
+            FloatVector acc = FloatVector.zero(fs);
+            for (int b = 0; b < blocks; b++) {
+                long o = base + (long) b * BLOCK_BYTES;
+                float d = f16(w, o);
+                float dmin = f16(w, o + 2);
+                for (int c = 0; c < 4; c++) {
+                    float dLo = d * scale(w, o + 4, 2 * c);
+                    float mLo = dmin * min(w, o + 4, 2 * c);
+                    float dHi = d * scale(w, o + 4, 2 * c + 1);
+                    float mHi = dmin * min(w, o + 4, 2 * c + 1);
+                    int xi = xOff + b * QK + c * 64;
+                    for (int h = 0; h < 32; h += 16) {
+                        ByteVector q = ByteVector.fromMemorySegment(Simd.B128, w, o + 16 + c * 32L + h, Simd.LE);
+                        { // inlined by hand: vectors passed to a call the JIT does not inline are boxed
+                            ByteVector qq = q.and((byte) 0x0F);
+                            FloatVector sv = FloatVector.broadcast(fs, dLo);
+                            FloatVector mv = FloatVector.broadcast(fs, -(mLo));
+                            int xb = xi + h;
+                            for (int p = 0; p < 16 / fs.length(); p++) {
+                                FloatVector wv = ((FloatVector) qq.convertShape(VectorOperators.B2F, fs, p)).fma(sv, mv);
+                                acc = wv.fma(FloatVector.fromArray(fs, x, xb + p * fs.length()), acc);
+                            }
+                        }
+                        { // inlined by hand: vectors passed to a call the JIT does not inline are boxed
+                            ByteVector qq = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                            FloatVector sv = FloatVector.broadcast(fs, dHi);
+                            FloatVector mv = FloatVector.broadcast(fs, -(mHi));
+                            int xb = xi + 32 + h;
+                            for (int p = 0; p < 16 / fs.length(); p++) {
+                                FloatVector wv = ((FloatVector) qq.convertShape(VectorOperators.B2F, fs, p)).fma(sv, mv);
+                                acc = wv.fma(FloatVector.fromArray(fs, x, xb + p * fs.length()), acc);
+                            }
+                        }
                     }
                 }
             }

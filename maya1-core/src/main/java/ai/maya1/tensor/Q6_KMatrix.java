@@ -72,7 +72,7 @@ public final class Q6_KMatrix extends BlockMatrix {
 
     @Override
     float dotVector(int bits, int row, float[] x, int xOff) {
-        return bits == Kernels.BITS ? Vec.dot(Simd.F, data, row * rowBytes, blocksPerRow, x, xOff)
+        return bits == Kernels.BITS ? Vec.dotPreferred(data, row * rowBytes, blocksPerRow, x, xOff)
                 : Vec.dot(Simd.floats(bits), data, row * rowBytes, blocksPerRow, x, xOff);
     }
 
@@ -88,12 +88,45 @@ public final class Q6_KMatrix extends BlockMatrix {
                 for (int h = 0; h < 2; h++) {
                     for (int k = 0; k < 128; k += 16) {
                         ByteVector ql = ByteVector.fromMemorySegment(Simd.B128, w, o + h * 64L + (k & 63), Simd.LE);
-                        ByteVector lo = k < 64 ? ql.and((byte) 0x0F) : ql.lanewise(VectorOperators.LSHR, 4);
+                        ByteVector lo = k < 64 ? ql.and((byte) 0x0F) : ql.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
                         ByteVector qh = ByteVector.fromMemorySegment(Simd.B128, w, o + 128 + h * 32L + (k & 31), Simd.LE);
-                        ByteVector hi = qh.lanewise(VectorOperators.LSHR, 2 * (k >> 5)).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                        ByteVector hi = qh.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2 * (k >> 5)).reinterpretAsBytes().and((byte) 3).reinterpretAsInts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes();
                         ByteVector q = lo.or(hi).sub((byte) 32);
                         int i = h * 128 + k;
                         acc = KQuantVec.step16(fs, q, scale(w, o, d, i), 0f, x, xOff + b * QK + i, acc);
+                    }
+                }
+            }
+            return acc.reduceLanes(VectorOperators.ADD); // super-blocks tile the row exactly: no scalar tail
+        }
+
+        /** The production path: same operations as the generic method, with the species a compile-time constant
+         * (a species that reaches vector code as a parameter of a method the JIT did not inline disables the
+         * intrinsics and runs ~100x slower). */
+        static float dotPreferred(MemorySegment w, long base, int blocks, float[] x, int xOff) {
+            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
+            FloatVector acc = FloatVector.zero(fs);
+            for (int b = 0; b < blocks; b++) {
+                long o = base + (long) b * BLOCK_BYTES;
+                float d = f16(w, o + 208);
+                for (int h = 0; h < 2; h++) {
+                    for (int k = 0; k < 128; k += 16) {
+                        ByteVector ql = ByteVector.fromMemorySegment(Simd.B128, w, o + h * 64L + (k & 63), Simd.LE);
+                        ByteVector lo = k < 64 ? ql.and((byte) 0x0F) : ql.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                        ByteVector qh = ByteVector.fromMemorySegment(Simd.B128, w, o + 128 + h * 32L + (k & 31), Simd.LE);
+                        ByteVector hi = qh.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2 * (k >> 5)).reinterpretAsBytes().and((byte) 3).reinterpretAsInts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes();
+                        ByteVector q = lo.or(hi).sub((byte) 32);
+                        int i = h * 128 + k;
+                        { // inlined by hand: vectors passed to a call the JIT does not inline are boxed
+                            ByteVector qq = q;
+                            FloatVector sv = FloatVector.broadcast(fs, scale(w, o, d, i));
+                            FloatVector mv = FloatVector.broadcast(fs, -(0f));
+                            int xb = xOff + b * QK + i;
+                            for (int p = 0; p < 16 / fs.length(); p++) {
+                                FloatVector wv = ((FloatVector) qq.convertShape(VectorOperators.B2F, fs, p)).fma(sv, mv);
+                                acc = wv.fma(FloatVector.fromArray(fs, x, xb + p * fs.length()), acc);
+                            }
+                        }
                     }
                 }
             }

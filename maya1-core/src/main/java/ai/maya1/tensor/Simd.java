@@ -31,4 +31,6 @@ final class Simd {
 
     /** Shorts species for the production path. */
     static final VectorSpecies<Short> S = shortsFor(F);
+    /** Ints with as many lanes as {@link #F} (species derived at run time are not constants for the JIT). */
+    static final VectorSpecies<Integer> I = F.withLanes(int.class);
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.Flow;
  *
  * <pre>{@code
  * try (Maya1Tts tts = Maya1Tts.create(Maya1Config.builder().model(ModelSource.hub("maya-research/maya1")).build())) {
- *     Speech speech = tts.synthesize(SpeechRequest.builder().text("Hello from the JVM <laugh> this is a test.").seed(42).build());
+ *     SpeechRequest request = SpeechRequest.builder().text("Hello from the JVM <laugh> this is a test.").voice("narrator").seed(42).build();
+ *     Speech speech = tts.synthesize(request);
  *     speech.write(Path.of("hello.wav"), AudioFormat.WAV);
  * }
  * }</pre>

@@ -1,9 +1,9 @@
 package ai.maya1.weights;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -12,15 +12,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,6 +36,8 @@ import java.util.SequencedSet;
 public final class SafetensorsFile implements TensorSource {
     /** Same cap as the reference implementation (100 MB). */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    /** Bounds memory for hostile headers; the largest real checkpoints hold a few thousand tensors per file. */
+    public static final int MAX_TENSORS = 1 << 20;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -87,96 +85,26 @@ public final class SafetensorsFile implements TensorSource {
                 throw new ModelFormatException(path, null, 0, "safetensors header length " + headerLen
                         + " runs past the end of the file (" + size + " bytes)");
             }
-            byte[] headerBytes = seg.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
-            String headerText;
-            try {
-                headerText = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(java.nio.ByteBuffer.wrap(headerBytes)).toString();
-            } catch (CharacterCodingException e) {
-                throw new ModelFormatException(path, null, 8, "safetensors header is not valid UTF-8");
-            }
-            if (headerText.isEmpty() || headerText.charAt(0) != '{') {
+            if (seg.get(ValueLayout.JAVA_BYTE, 8) != '{') {
                 throw new ModelFormatException(path, null, 8, "safetensors header does not start with '{'");
             }
-            JsonNode root;
-            try {
-                root = JSON.readTree(headerText);
-            } catch (IOException e) {
-                throw new ModelFormatException(path, null, 8, "safetensors header is not valid JSON: " + firstLine(e.getMessage()));
-            }
-            if (root == null || !root.isObject()) {
-                throw new ModelFormatException(path, null, 8, "safetensors header is not a JSON object");
-            }
+            checkUtf8(path, seg.asSlice(8, headerLen));
             long dataStart = 8 + headerLen;
             long dataLen = size - dataStart;
             Map<String, String> metadata = new LinkedHashMap<>();
-            record Entry(String name, DType dtype, long[] shape, long begin, long end) {
-            }
             List<Entry> entries = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String name = e.getKey();
-                JsonNode v = e.getValue();
-                if (name.equals("__metadata__")) {
-                    if (!v.isObject()) {
-                        throw new ModelFormatException(path, "__metadata__", 8, "__metadata__ must be an object of strings");
-                    }
-                    for (Iterator<Map.Entry<String, JsonNode>> mi = v.properties().iterator(); mi.hasNext(); ) {
-                        Map.Entry<String, JsonNode> m = mi.next();
-                        if (!m.getValue().isTextual()) {
-                            throw new ModelFormatException(path, "__metadata__." + m.getKey(), 8, "metadata values must be strings");
-                        }
-                        metadata.put(m.getKey(), m.getValue().asText());
-                    }
-                    continue;
+            // streamed straight from the mapping: no copy of the header, no JSON tree, so memory stays a small
+            // multiple of the number of tensors even for a hostile 100 MB header
+            try (JsonParser p = JSON.createParser(new SegmentInputStream(seg.asSlice(8, headerLen)))) {
+                parseHeader(path, p, dataStart, dataLen, metadata, entries);
+                if (p.nextToken() != null) {
+                    throw new ModelFormatException(path, null, 8 + p.currentLocation().getByteOffset(), "safetensors header has trailing content");
                 }
-                if (!v.isObject()) {
-                    throw new ModelFormatException(path, name, 8, "tensor entry is not an object");
-                }
-                JsonNode dt = v.get("dtype");
-                JsonNode sh = v.get("shape");
-                JsonNode off = v.get("data_offsets");
-                if (dt == null || !dt.isTextual()) {
-                    throw new ModelFormatException(path, name, 8, "tensor has no string dtype");
-                }
-                DType dtype = parseDtype(path, name, dt.asText());
-                if (sh == null || !sh.isArray()) {
-                    throw new ModelFormatException(path, name, 8, "tensor has no shape array");
-                }
-                if (sh.size() > 16) {
-                    throw new ModelFormatException(path, name, 8, "tensor rank " + sh.size() + " exceeds 16");
-                }
-                long[] shape = new long[sh.size()];
-                long elements = 1;
-                for (int i = 0; i < shape.length; i++) {
-                    JsonNode d = sh.get(i);
-                    if (!d.canConvertToExactIntegral() || !d.canConvertToLong() || d.asLong() < 0) {
-                        throw new ModelFormatException(path, name, 8, "shape dimension " + i + " is not a non-negative integer: " + d);
-                    }
-                    shape[i] = d.asLong();
-                    try {
-                        elements = Math.multiplyExact(elements, shape[i]);
-                    } catch (ArithmeticException ex) {
-                        throw new ModelFormatException(path, name, 8, "shape " + sh + " overflows the element count");
-                    }
-                }
-                if (off == null || !off.isArray() || off.size() != 2 || !off.get(0).canConvertToExactIntegral()
-                        || !off.get(1).canConvertToExactIntegral() || !off.get(0).canConvertToLong() || !off.get(1).canConvertToLong()) {
-                    throw new ModelFormatException(path, name, 8, "data_offsets must be [begin, end] integers");
-                }
-                long begin = off.get(0).asLong();
-                long end = off.get(1).asLong();
-                if (begin < 0 || end < begin || end > dataLen) {
-                    throw new ModelFormatException(path, name, dataStart + Math.max(0, begin), "data_offsets [" + begin + ", " + end
-                            + "] lie outside the data section of " + dataLen + " bytes");
-                }
-                long expected = dtype.byteSize(elements);
-                if (expected < 0 || expected != end - begin) {
-                    throw new ModelFormatException(path, name, dataStart + begin, "byte size " + (end - begin) + " != shape "
-                            + sh + " x " + dtype + " (" + (expected < 0 ? "overflow" : expected + " bytes") + ")");
-                }
-                entries.add(new Entry(name, dtype, shape, begin, end));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                long at = e.getLocation() == null ? 8 : 8 + Math.max(0, e.getLocation().getByteOffset());
+                String why = firstLine(e.getOriginalMessage());
+                throw new ModelFormatException(path, null, at, (why.contains("UTF-8") || why.contains("UTF8") ? "safetensors header is not valid UTF-8: "
+                        : "safetensors header is not valid JSON: ") + why);
             }
             // ranges must tile the data section exactly: no overlap, no gap, nothing trailing
             List<Entry> byOffset = new ArrayList<>(entries);
@@ -207,6 +135,159 @@ public final class SafetensorsFile implements TensorSource {
         } catch (RuntimeException e) {
             arena.close();
             throw new ModelFormatException(path, null, -1, "cannot read safetensors file: " + e, e);
+        }
+    }
+
+    private record Entry(String name, DType dtype, long[] shape, long begin, long end) {
+    }
+
+    private static void parseHeader(Path path, JsonParser p, long dataStart, long dataLen, Map<String, String> metadata, List<Entry> entries)
+            throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new ModelFormatException(path, null, 8, "safetensors header is not a JSON object");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if (name.equals("__metadata__")) {
+                if (t != JsonToken.START_OBJECT) {
+                    throw new ModelFormatException(path, "__metadata__", 8, "__metadata__ must be an object of strings");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String k = p.currentName();
+                    if (p.nextToken() != JsonToken.VALUE_STRING) {
+                        throw new ModelFormatException(path, "__metadata__." + k, 8, "metadata values must be strings");
+                    }
+                    metadata.put(k, p.getText());
+                }
+                continue;
+            }
+            if (t != JsonToken.START_OBJECT) {
+                throw new ModelFormatException(path, name, 8, "tensor entry is not an object");
+            }
+            DType dtype = null;
+            long[] shape = null;
+            long[] offsets = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "dtype" -> {
+                        if (v != JsonToken.VALUE_STRING) {
+                            throw new ModelFormatException(path, name, 8, "tensor has no string dtype");
+                        }
+                        dtype = parseDtype(path, name, p.getText());
+                    }
+                    case "shape" -> shape = longArray(path, name, p, v, "shape", 16);
+                    case "data_offsets" -> offsets = longArray(path, name, p, v, "data_offsets", 2);
+                    default -> p.skipChildren();
+                }
+            }
+            if (dtype == null) {
+                throw new ModelFormatException(path, name, 8, "tensor has no string dtype");
+            }
+            if (shape == null) {
+                throw new ModelFormatException(path, name, 8, "tensor has no shape array");
+            }
+            if (offsets == null || offsets.length != 2) {
+                throw new ModelFormatException(path, name, 8, "data_offsets must be [begin, end] integers");
+            }
+            long elements = 1;
+            for (long d : shape) {
+                try {
+                    elements = Math.multiplyExact(elements, d);
+                } catch (ArithmeticException ex) {
+                    throw new ModelFormatException(path, name, 8, "shape " + java.util.Arrays.toString(shape) + " overflows the element count");
+                }
+            }
+            long begin = offsets[0];
+            long end = offsets[1];
+            if (end < begin || end > dataLen) {
+                throw new ModelFormatException(path, name, dataStart + Math.max(0, begin), "data_offsets [" + begin + ", " + end
+                        + "] lie outside the data section of " + dataLen + " bytes");
+            }
+            long expected = dtype.byteSize(elements);
+            if (expected < 0 || expected != end - begin) {
+                throw new ModelFormatException(path, name, dataStart + begin, "byte size " + (end - begin) + " != shape "
+                        + java.util.Arrays.toString(shape) + " x " + dtype + " (" + (expected < 0 ? "overflow" : expected + " bytes") + ")");
+            }
+            if (entries.size() >= MAX_TENSORS) {
+                throw new ModelFormatException(path, name, 8, "more than " + MAX_TENSORS + " tensors");
+            }
+            entries.add(new Entry(name, dtype, shape, begin, end));
+        }
+    }
+
+    /** An array of non-negative integers that fit a long; {@code max} caps its length (rank or 2 offsets). */
+    private static long[] longArray(Path path, String name, JsonParser p, JsonToken start, String what, int max) throws IOException {
+        if (start != JsonToken.START_ARRAY) {
+            throw new ModelFormatException(path, name, 8, what.equals("shape") ? "tensor has no shape array" : "data_offsets must be [begin, end] integers");
+        }
+        long[] out = new long[Math.min(max, 4)];
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (n == max) {
+                throw new ModelFormatException(path, name, 8, what.equals("shape") ? "tensor rank exceeds " + max : "data_offsets must be [begin, end] integers");
+            }
+            if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0) {
+                throw new ModelFormatException(path, name, 8, what.equals("shape") ? "shape dimension " + n + " is not a non-negative integer: " + p.getText()
+                        : "data_offsets must be [begin, end] non-negative integers, got " + p.getText());
+            }
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, Math.min(max, out.length * 2));
+            }
+            out[n++] = p.getLongValue();
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The whole header must be UTF-8 (as the reference's from_utf8), checked in small chunks without a copy. */
+    private static void checkUtf8(Path path, MemorySegment header) {
+        java.nio.charset.CharsetDecoder dec = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = header.asByteBuffer();
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+        while (true) {
+            java.nio.charset.CoderResult r = dec.decode(in, out, true);
+            if (r.isError()) {
+                throw new ModelFormatException(path, null, 8 + in.position(), "safetensors header is not valid UTF-8");
+            }
+            out.clear();
+            if (r.isUnderflow()) {
+                break;
+            }
+        }
+        java.nio.charset.CoderResult r = dec.flush(out);
+        if (r.isError()) {
+            throw new ModelFormatException(path, null, 8 + header.byteSize(), "safetensors header is not valid UTF-8");
+        }
+    }
+
+    /** Reads a memory segment as a stream, without copying it first. */
+    private static final class SegmentInputStream extends java.io.InputStream {
+        private final MemorySegment seg;
+        private long pos;
+
+        SegmentInputStream(MemorySegment seg) {
+            this.seg = seg;
+        }
+
+        @Override
+        public int read() {
+            return pos < seg.byteSize() ? seg.get(ValueLayout.JAVA_BYTE, pos++) & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            long left = seg.byteSize() - pos;
+            if (left <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, b, off, n);
+            pos += n;
+            return n;
         }
     }
 

@@ -59,6 +59,8 @@ class HfDownloaderTest {
         assertArrayEquals(weights, Files.readAllBytes(w));
         assertArrayEquals(config, Files.readAllBytes(r.snapshot().resolve("config.json")));
         assertTrue(Files.exists(cache.resolve(".locks/models--org--model/" + MockHub.sha256(weights) + ".lock")));
+        String tree = Files.readString(repo.resolve("trees/" + MockHub.COMMIT + ".json"));
+        assertTrue(tree.startsWith("{\n \"format_version\": 1,\n \"files\": {\n  \"config.json\": {\n   \"size\": "), tree);
         assertEquals(weights.length + config.length + 2, r.bytesDownloaded());
         try (var s = Files.list(repo.resolve("blobs"))) {
             assertTrue(s.noneMatch(p -> p.toString().endsWith(".incomplete")));
@@ -71,6 +73,14 @@ class HfDownloaderTest {
         HfDownloader.Result again = downloader(null).download("org/model", "main");
         assertEquals(0, again.bytesDownloaded());
         assertEquals(weights.length + config.length + 2, again.bytesReused());
+    }
+
+    @Test
+    void withoutATreeApiTheSiblingsListIsUsed() throws Exception {
+        hub.treeApi = false;
+        HfDownloader.Result r = downloader(null).download("org/model", "main");
+        assertArrayEquals(weights, Files.readAllBytes(r.snapshot().resolve("model.safetensors")));
+        assertFalse(Files.exists(cache.resolve("models--org--model/trees")));
     }
 
     @Test
@@ -119,6 +129,10 @@ class HfDownloaderTest {
     @Test
     void wrongHashIsRefusedAndNothingIsLinked() throws Exception {
         hub.lieAboutEtagOf = "model.safetensors";
+        HubException listed = assertThrows(HubException.class, () -> downloader(null).download("org/model", "main"));
+        assertTrue(listed.getMessage().contains("disagrees with its tree listing"), listed.getMessage());
+        hub.treeApi = false;
+        Files.walk(cache).sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(cache)).forEach(p -> p.toFile().delete());
         HubException e = assertThrows(HubException.class, () -> downloader(null).download("org/model", "main"));
         assertTrue(e.getMessage().contains("SHA-256 mismatch for model.safetensors"), e.getMessage());
         Path snap = cache.resolve("models--org--model/snapshots/" + MockHub.COMMIT);

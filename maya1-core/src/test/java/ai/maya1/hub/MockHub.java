@@ -38,6 +38,7 @@ final class MockHub implements AutoCloseable {
     final AtomicInteger dropsLeft = new AtomicInteger();
     volatile String requiredToken;
     volatile String lieAboutEtagOf;
+    volatile boolean treeApi = true;
     String repoId = "org/model";
 
     MockHub() throws IOException {
@@ -97,6 +98,24 @@ final class MockHub implements AutoCloseable {
                 }
                 byte[] body = sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                return;
+            }
+            String tree = "/api/models/" + repoId + "/tree/" + COMMIT;
+            if (path.equals(tree) && treeApi) {
+                StringBuilder sb = new StringBuilder("[");
+                int i = 0;
+                for (RepoFile f : files.values()) {
+                    sb.append(i++ == 0 ? "" : ",").append("{\"type\":\"file\",\"oid\":\"")
+                            .append(f.lfs() ? HfDownloader.gitBlobSha1(("pointer " + f.name()).getBytes()) : f.etag())
+                            .append("\",\"size\":").append(f.content().length).append(",\"path\":\"").append(f.name()).append('"');
+                    if (f.lfs()) {
+                        sb.append(",\"lfs\":{\"oid\":\"").append(f.etag()).append("\",\"size\":").append(f.content().length).append(",\"pointerSize\":134}");
+                    }
+                    sb.append('}');
+                }
+                byte[] body = sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(200, body.length);
                 ex.getResponseBody().write(body);
                 return;

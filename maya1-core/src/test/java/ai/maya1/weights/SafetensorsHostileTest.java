@@ -49,7 +49,8 @@ class SafetensorsHostileTest {
         assertTrue(fails("{\"__metadata__\":{\"k\":1}}", 0).getMessage().contains("metadata values must be strings"));
         assertTrue(fails("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}", 8).getMessage().contains("data_offsets"));
         assertTrue(fails("{\"a\":{\"dtype\":\"F32\",\"shape\":[2.5],\"data_offsets\":[0,8]}}", 8).getMessage().contains("dimension 0"));
-        assertTrue(fails("{" + "\"x\":[".repeat(100) + "]".repeat(100) + "}", 0).getMessage().contains("JSON"));
+        assertTrue(fails("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8],\"x\":" + "[".repeat(100) + "]".repeat(100) + "}}", 8)
+                .getMessage().contains("JSON"));
     }
 
     @Test
@@ -65,8 +66,7 @@ class SafetensorsHostileTest {
         Path h = Files.write(dir.resolve("short"), new byte[3]);
         assertTrue(assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(h)).getMessage().contains("too short"));
         byte[] bad = SafetensorsBytes.raw("{\"k\":\"\u00e9\"}", new byte[0]);
-        bad[12] = (byte) 0xC3;
-        bad[13] = (byte) 0x28;
+        bad[15] = (byte) 0x28;  // é is C3 A9 at 14..15: C3 28 is malformed
         Path u = Files.write(dir.resolve("utf"), bad);
         assertTrue(assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(u)).getMessage().contains("UTF-8"));
     }

@@ -16,8 +16,8 @@ public final class CudaStream implements AutoCloseable {
 
     CudaStream(CudaDevice device) {
         this.device = device;
-        // 0 = CU_STREAM_DEFAULT: orders with the legacy default stream, so synchronous copies need no extra event
-        Cuda.check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate");
+        // CU_STREAM_NON_BLOCKING: sessions and vocoder streams never serialize through the legacy default stream
+        Cuda.check(JCudaDriver.cuStreamCreate(stream, 1), "cuStreamCreate");
     }
 
     public CUstream handle() {

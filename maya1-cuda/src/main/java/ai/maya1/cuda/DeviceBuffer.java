@@ -8,9 +8,10 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
 /**
- * A block of device memory. Copies are synchronous (they order after all prior work on the legacy default
- * stream, which every stream here synchronizes with). Closing frees; closing twice is safe; use after close
- * throws {@link IllegalStateException}.
+ * A block of device memory. The plain copies are synchronous on the legacy default stream, for loading: callers
+ * {@link CudaDevice#synchronize()} before non-blocking streams use what they uploaded. Per-step traffic uses the
+ * stream-ordered {@code *Async} variants. Closing frees; closing twice is safe; use after close throws
+ * {@link IllegalStateException}.
  */
 public final class DeviceBuffer implements AutoCloseable {
     private static final long COPY_CHUNK = 1L << 30;
@@ -104,6 +105,32 @@ public final class DeviceBuffer implements AutoCloseable {
         check(srcByteOffset, 4L * count);
         device.makeCurrent();
         Cuda.check(JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), at(srcByteOffset), 4L * count), "cuMemcpyDtoH(" + what + ")");
+    }
+
+    /**
+     * Stream-ordered copy from a Java array. Pageable source: the call returns once the data is staged, so the
+     * array may be reused at once; the copy is ordered before later work on {@code stream}.
+     */
+    public void uploadAsync(int[] src, long dstByteOffset, CudaStream stream) {
+        check(dstByteOffset, 4L * src.length);
+        device.makeCurrent();
+        Cuda.check(JCudaDriver.cuMemcpyHtoDAsync(at(dstByteOffset), Pointer.to(src), 4L * src.length, stream.handle()),
+                "cuMemcpyHtoDAsync(" + what + ")");
+    }
+
+    /** Stream-ordered copy to a Java array; returns when the copy (and all earlier work on the stream) is done. */
+    public void downloadAsync(int[] dst, long srcByteOffset, int count, CudaStream stream) {
+        check(srcByteOffset, 4L * count);
+        device.makeCurrent();
+        Cuda.check(JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(dst), at(srcByteOffset), 4L * count, stream.handle()),
+                "cuMemcpyDtoHAsync(" + what + ")");
+        stream.synchronize();
+    }
+
+    /** Stream-ordered zero fill. */
+    public void zeroAsync(CudaStream stream) {
+        device.makeCurrent();
+        Cuda.check(JCudaDriver.cuMemsetD8Async(ptr(), (byte) 0, bytes, stream.handle()), "cuMemsetD8Async(" + what + ")");
     }
 
     public void zero() {

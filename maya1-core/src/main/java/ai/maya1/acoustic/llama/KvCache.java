@@ -127,10 +127,7 @@ public final class KvCache {
         int o = pos * kvDim + head * d;
         float acc = 0f;
         if (precision == Precision.F32) {
-            float[] k = keysF[layer];
-            for (int i = 0; i < d; i++) {
-                acc += q[qOff + i] * k[o + i];
-            }
+            return ai.maya1.tensor.VecMath.dot(q, qOff, keysF[layer], o, d);
         } else {
             short[] k = keysB[layer];
             for (int i = 0; i < d; i++) {
@@ -144,10 +141,7 @@ public final class KvCache {
     void addValue(int layer, int pos, int head, int d, float p, float[] out, int outOff) {
         int o = pos * kvDim + head * d;
         if (precision == Precision.F32) {
-            float[] v = valuesF[layer];
-            for (int i = 0; i < d; i++) {
-                out[outOff + i] += p * v[o + i];
-            }
+            ai.maya1.tensor.VecMath.axpy(p, valuesF[layer], o, out, outOff, d);
         } else {
             short[] v = valuesB[layer];
             for (int i = 0; i < d; i++) {

@@ -14,8 +14,8 @@ import java.util.Objects;
  * at a time (bounded memory, cache-sized activations), so offline and streamed audio are bit-identical.
  */
 public final class SnacDecoder {
-    /** Frames per pipeline step in offline decodes and in large stream pushes. */
-    public static final int OFFLINE_CHUNK_FRAMES = 8;
+    /** Frames per pipeline step in offline decodes and in large stream pushes: small enough that the widest activations (64 x 4096 samples) stay in L2. */
+    public static final int OFFLINE_CHUNK_FRAMES = 2;
 
     private final SnacWeights weights;
     private final SnacConfig config;
@@ -104,7 +104,15 @@ public final class SnacDecoder {
     }
 
     public SnacStream openStream(NoiseMode noise, SnacStreamOptions options) {
-        return new SnacStream(this, NoiseSource.of(noise), options);
+        return openStream(noise, options, 0);
+    }
+
+    /**
+     * Opens a stream whose noise is keyed as batch item {@code noiseItem}, so that streaming item b of a batch
+     * reproduces {@code decode(batch)[b]} with seeded noise.
+     */
+    public SnacStream openStream(NoiseMode noise, SnacStreamOptions options, int noiseItem) {
+        return new SnacStream(this, NoiseSource.of(noise), options, noiseItem);
     }
 
     DecoderState newState(NoiseSource noise, int item) {

@@ -5,7 +5,7 @@ import ai.maya1.vocoder.VocoderStream;
 import java.util.Arrays;
 
 /**
- * Incremental SNAC decoding of one stream (batch item 0).
+ * Incremental SNAC decoding of one stream (noise keyed as batch item 0 unless opened for another item).
  *
  * <p><b>Exact mode</b> (default): each push returns exactly the samples that no later frame can change. After
  * {@code n} frames every sample below {@code samplesPerFrame*n - lookahead} has been returned
@@ -34,10 +34,10 @@ public final class SnacStream implements VocoderStream {
     private float[] held = new float[0];        // provisional samples [produced, produced + heldLen)
     private int heldLen;
 
-    SnacStream(SnacDecoder decoder, NoiseSource noise, SnacStreamOptions options) {
+    SnacStream(SnacDecoder decoder, NoiseSource noise, SnacStreamOptions options, int noiseItem) {
         this.decoder = decoder;
         this.options = options;
-        this.state = decoder.newState(noise, 0);
+        this.state = decoder.newState(noise, noiseItem);
         this.spf = decoder.samplesPerFrame();
         if (options.lowLatency() && options.crossfadeSamples() >= spf) {
             throw new IllegalArgumentException("crossfadeSamples must be below " + spf + ", got " + options.crossfadeSamples());
@@ -158,8 +158,8 @@ public final class SnacStream implements VocoderStream {
 
     /** Exact samples from {@code produced} on: the kept ones plus the new ones (those before {@code produced} are dropped). */
     private float[] joinExact(float[] fresh, long freshStart) {
-        int skip = (int) Math.max(0, produced + exactAheadLen - freshStart);
-        int add = Math.max(0, fresh.length - skip);
+        int skip = (int) Math.min(fresh.length, Math.max(0, produced + exactAheadLen - freshStart));
+        int add = fresh.length - skip;
         float[] out = Arrays.copyOf(exactAhead, exactAheadLen + add);
         System.arraycopy(fresh, skip, out, exactAheadLen, add);
         exactAhead = new float[0];

@@ -37,6 +37,7 @@ class SnacDecoderGoldenTest {
         for (int b = 0; b < codes.batch(); b++) {
             assertEquals(n, out[b].length);
             float err = SnacGolden.maxAbsDiff(out[b], 0, expected, b * n, n);
+            System.out.printf("golden %s item %d (%s): max abs error %.3g%n", caseName, b, weights, err);
             assertTrue(err <= AUDIO_TOL, caseName + " item " + b + ": max abs error " + err);
         }
     }
@@ -52,6 +53,7 @@ class SnacDecoderGoldenTest {
         float[][] out = SnacGolden.reducedDecoder().decode(SnacGolden.codes("case2"), NoiseMode.given(noise));
         float[] expected = SnacGolden.audio("case2_noise_audio.f32");
         float err = SnacGolden.maxAbsDiff(out[0], 0, expected, 0, expected.length);
+        System.out.printf("golden case2_noise: max abs error %.3g%n", err);
         assertTrue(err <= AUDIO_TOL, "noise case: max abs error " + err);
         // and the noise really matters: without it the output differs
         float[] plain = SnacGolden.audio("case2_audio.f32");
@@ -77,6 +79,8 @@ class SnacDecoderGoldenTest {
                 true, audio, 0);
         assertEquals(2048, n);
         int compared = 0;
+        float worstRel = 0;
+        String worstName = "";
         try (SafetensorsFile f = SafetensorsFile.open(SnacGolden.dir().resolve("case1_intermediates.safetensors"))) {
             for (String name : f.names()) {
                 TensorData td = f.get(name);
@@ -100,9 +104,14 @@ class SnacDecoderGoldenTest {
                 }
                 float tol = 1e-4f * Math.max(1f, refMax);
                 assertTrue(err <= tol, name + ": max abs error " + err + " > " + tol);
+                if (err / Math.max(1f, refMax) > worstRel) {
+                    worstRel = err / Math.max(1f, refMax);
+                    worstName = name;
+                }
                 compared++;
             }
         }
-        assertEquals(107, compared); // README: 107 intermediates
+        assertEquals(107, compared);
+        System.out.printf("golden intermediates: worst error / max(1, max|ref|) = %.3g at %s%n", worstRel, worstName); // README: 107 intermediates
     }
 }

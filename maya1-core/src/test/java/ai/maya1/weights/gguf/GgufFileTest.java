@@ -128,6 +128,17 @@ class GgufFileTest {
             JsonNode got = ModelJson.mapper().readTree(g.tokenizerJson().toString());
             assertEquals(expected().get("tokenizer_json"), got);
         }
+        try (GgufFile g = GgufFile.open(fixture("tiny_llama_q8_0.gguf"))) {
+            // the tokenizer API encodes as Hugging Face tokenizers did on the same tree (ids recorded by the fixture script)
+            JsonNode sample = expected().get("tokenizer_sample");
+            ai.maya1.tokenizer.HfTokenizer tok = ai.maya1.tokenizer.HfTokenizer.fromJson(g.tokenizerJson(), g.path().toString());
+            int[] want = new int[sample.get("ids").size()];
+            for (int i = 0; i < want.length; i++) {
+                want[i] = sample.get("ids").get(i).asInt();
+            }
+            assertArrayEquals(want, tok.encodeTrusted(sample.get("text").asText(), true));  // trusted: special tokens in the text count, as in tokenizers
+            assertEquals(300, tok.vocabSize());
+        }
         try (GgufFile g = GgufFile.open(fixture("kquants.gguf"))) {
             ModelFormatException e = assertThrows(ModelFormatException.class, g::tokenizerJson);
             assertTrue(e.getMessage().contains("embeds no tokenizer"), e.getMessage());

@@ -186,17 +186,19 @@ class PyTorchCheckpointTest {
 
     static {
         try {
-            FUZZ_BASES = new byte[][] {Files.readAllBytes(fixture("llama_f16_views.pt")), Files.readAllBytes(fixture("noncontiguous.pt"))};
+            byte[] legacy = Files.readAllBytes(fixture("snac_legacy_format.bin"));
+            FUZZ_BASES = new byte[][] {Files.readAllBytes(fixture("llama_f16_views.pt")), Files.readAllBytes(fixture("noncontiguous.pt")),
+                    java.util.Arrays.copyOf(legacy, legacy.length)};
         } catch (java.io.IOException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     /** Byte flips in pickles, zip headers and directory: open succeeds or throws ModelFormatException. */
-    @Property(tries = 1200)
+    @Property(tries = 800)
     void fuzzedCheckpointsFailCleanly(@ForAll @IntRange(min = 0, max = 1 << 20) int seed) throws Exception {
         java.util.Random r = new java.util.Random(seed);
-        byte[] b = FUZZ_BASES[r.nextInt(2)].clone();
+        byte[] b = FUZZ_BASES[r.nextInt(FUZZ_BASES.length)].clone();
         int region = r.nextInt(3);
         for (int i = 0, n = 1 + r.nextInt(3); i < n; i++) {
             int p = switch (region) {

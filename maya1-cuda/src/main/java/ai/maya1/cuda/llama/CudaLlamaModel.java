@@ -45,7 +45,10 @@ public final class CudaLlamaModel implements AcousticModel {
     public static final int CODE_END = 128258;
     public static final int EOT = 128009;
     static final int PREFILL_CHUNK = 256;
+    /** Keys per attention split in prefill (many queries already fill the GPU). */
     static final int ATTN_CHUNK = 256;
+    /** Keys per attention split in a decode step: more, shorter splits so one query still fills the SMs. */
+    static final int DECODE_ATTN_CHUNK = 64;
     static final int MAX_SESSIONS = 64;
 
     private final CudaDevice device;
@@ -119,6 +122,12 @@ public final class CudaLlamaModel implements AcousticModel {
             throw e;
         }
         this.sessions = ss;
+        if (graphs) {
+            // capture now, single-threaded, before any concurrent use of the device
+            for (Session s : ss) {
+                s.decodeGraph = capture(s);
+            }
+        }
         this.idle = new ArrayBlockingQueue<>(ss.length, false, java.util.List.of(ss));
         this.info = new AcousticModelInfo(name, "cuda", w.formatName, cfg.vocabSize(), contextLength, w.parameters, cfg.testModel());
         LOG.info("CUDA acoustic model {}: {} weights ({} MiB on device), {} session(s) of {} tokens, KV {}, kernels from {}", name, w.formatName,
@@ -173,7 +182,8 @@ public final class CudaLlamaModel implements AcousticModel {
         final CudaStream stream = device.createStream();
         final int d = cfg.hiddenSize(), hd = cfg.headDim(), h = cfg.heads(), kv = cfg.kvHeads(), inter = cfg.intermediateSize();
         final long layerStride = (long) kv * contextLength * hd; // elements
-        final int maxSplit = (contextLength + ATTN_CHUNK - 1) / ATTN_CHUNK;
+        final int maxSplit = (contextLength + DECODE_ATTN_CHUNK - 1) / DECODE_ATTN_CHUNK; // decode (one query)
+        final int maxPrefillSplit = (contextLength + ATTN_CHUNK - 1) / ATTN_CHUNK;
         final DeviceBuffer kc, vc, x, xn, xbf, q, k, v, attn, gate, up, act, partial, logits, seen, ids, pos, slot, outId;
         CUgraphExec decodeGraph;
         boolean closed;
@@ -193,7 +203,7 @@ public final class CudaLlamaModel implements AcousticModel {
             gate = device.allocate(4L * p * inter, "gate");
             up = device.allocate(4L * p * inter, "up");
             act = device.allocate(4L * p * inter, "act");
-            partial = device.allocate(4L * p * h * maxSplit * (hd + 2), "attention partials");
+            partial = device.allocate(4L * Math.max((long) p * maxPrefillSplit, maxSplit) * h * (hd + 2), "attention partials");
             logits = device.allocate(4L * (cfg.vocabSize() + 1), "logits");
             seen = device.allocate(cfg.vocabSize(), "seen ids");
             ids = device.allocate(4L * p, "token ids");
@@ -201,6 +211,7 @@ public final class CudaLlamaModel implements AcousticModel {
             slot = device.allocate(4L * p, "cache slots");
             outId = device.allocate(4, "sampled id");
             slot.zero();
+            device.synchronize();
         }
 
         @Override
@@ -269,7 +280,7 @@ public final class CudaLlamaModel implements AcousticModel {
     }
 
     /** Embeds s.ids[0..t) and runs every layer; positions in s.pos. Leaves the hidden states in s.x. */
-    private void forward(Session s, int t, int nSplit) {
+    private void forward(Session s, int t, int nSplit, int chunk) {
         LlamaGpuWeights.Linear e = w.embed;
         int dtype = switch (e.format()) {
             case F32 -> 0;
@@ -298,7 +309,7 @@ public final class CudaLlamaModel implements AcousticModel {
                     .ptr(s.pos).i32(s.kv).i32(s.hd).ptr(s.kc, layerOff).ptr(s.vc, layerOff).i64(cfg.layers() * s.layerStride).i32(contextLength));
             (kvBf16 ? kAttnBf16 : kAttnF32).launch(s.stream, s.h, nSplit, t, 128, 0, KernelArgs.of().ptr(s.q).ptr(s.kc, layerOff)
                     .ptr(s.vc, layerOff).i64(cfg.layers() * s.layerStride).i32(contextLength).ptr(s.slot).ptr(s.pos).i32(s.h).i32(s.kv)
-                    .i32(s.hd).i32(ATTN_CHUNK).f32(scale).ptr(s.partial));
+                    .i32(s.hd).i32(chunk).f32(scale).ptr(s.partial));
             kCombine.launch(s.stream, s.h, t, 1, 128, 0, KernelArgs.of().ptr(s.partial).i32(s.h).i32(s.hd).i32(nSplit).ptr(s.attn));
             linear(s, L.o(), s.attn, 0, t, s.x, 0, s.d, true, 0, s.d);
             kNorm.launch(s.stream, t, 1, 1, 256, 0, KernelArgs.of().ptr(s.x).ptr(L.mlpNorm()).ptr(s.xn).i32(s.d).f32(cfg.rmsNormEps()));
@@ -332,8 +343,8 @@ public final class CudaLlamaModel implements AcousticModel {
             tok[i] = id;
             p[i] = pos0 + i;
         }
-        s.ids.upload(tok, 0);
-        s.pos.upload(p, 0);
+        s.ids.uploadAsync(tok, 0, s.stream);
+        s.pos.uploadAsync(p, 0, s.stream);
     }
 
     /** Runs the prompt through the cache (chunked); the last prompt row's hidden state stays in s.x. Returns the last row index. */
@@ -342,7 +353,7 @@ public final class CudaLlamaModel implements AcousticModel {
         for (int t0 = 0; t0 < prompt.length; t0 += PREFILL_CHUNK) {
             int t = Math.min(PREFILL_CHUNK, prompt.length - t0);
             setTokens(s, prompt, t0, t, t0);
-            forward(s, t, ceil(t0 + t, ATTN_CHUNK));
+            forward(s, t, ceil(t0 + t, ATTN_CHUNK), ATTN_CHUNK);
             last = t - 1;
         }
         return last;
@@ -351,16 +362,9 @@ public final class CudaLlamaModel implements AcousticModel {
     /** One decode step for token {@code id} at {@code position}: graph replay when enabled. */
     private void decodeStep(Session s, int id, int position) {
         setTokens(s, new int[] {id}, 0, 1, position);
-        if (!graphs) {
-            forward(s, 1, ceil(position + 1, ATTN_CHUNK));
+        if (!graphs || s.decodeGraph == null) { // no graphs, or capture failed at load: eager launches
+            forward(s, 1, ceil(position + 1, DECODE_ATTN_CHUNK), DECODE_ATTN_CHUNK);
             return;
-        }
-        if (s.decodeGraph == null) {
-            s.decodeGraph = capture(s);
-            if (s.decodeGraph == null) {
-                forward(s, 1, ceil(position + 1, ATTN_CHUNK));
-                return;
-            }
         }
         int rc = JCudaDriver.cuGraphLaunch(s.decodeGraph, s.stream.handle());
         if (rc != CUresult.CUDA_SUCCESS) {
@@ -377,7 +381,7 @@ public final class CudaLlamaModel implements AcousticModel {
         }
         CUgraph graph = new CUgraph();
         try {
-            forward(s, 1, s.maxSplit);
+            forward(s, 1, s.maxSplit, DECODE_ATTN_CHUNK);
         } finally {
             rc = JCudaDriver.cuStreamEndCapture(s.stream.handle(), graph);
         }
@@ -399,9 +403,8 @@ public final class CudaLlamaModel implements AcousticModel {
         kSample.launch(s.stream, 1, 1, 1, 1024, 0, KernelArgs.of().ptr(s.logits).i32(n0).i32((int) rowStart0).i32(nExtra).i32(extraId)
                 .i32(bannedId).ptr(s.seen).f32(sp.temperature()).f32(sp.topP()).i32(sp.topK()).f32(sp.minP()).f32(sp.repetitionPenalty())
                 .i64(seed).i64(step).ptr(s.outId));
-        s.stream.synchronize();
         int[] id = new int[1];
-        s.outId.download(id, 0, 1);
+        s.outId.downloadAsync(id, 0, 1, s.stream);
         return id[0];
     }
 
@@ -438,10 +441,10 @@ public final class CudaLlamaModel implements AcousticModel {
         int[] pending = new int[SnacFrame.TOKENS_PER_FRAME];
         int pendingN = 0;
         try {
-            s.seen.zero();
+            s.seen.zeroAsync(s.stream);
             for (int c0 = 0; c0 < promptIds.length; c0 += PREFILL_CHUNK) {
                 int t = Math.min(PREFILL_CHUNK, promptIds.length - c0);
-                s.ids.upload(java.util.Arrays.copyOfRange(promptIds, c0, c0 + t), 0);
+                s.ids.uploadAsync(java.util.Arrays.copyOfRange(promptIds, c0, c0 + t), 0, s.stream);
                 kMarkSeen.launch(s.stream, ceil(t, 256), 1, 1, 256, 0, KernelArgs.of().ptr(s.seen).ptr(s.ids).i32(t));
             }
             int lastRow = prefill(s, promptIds);
@@ -525,7 +528,7 @@ public final class CudaLlamaModel implements AcousticModel {
                 for (int t0 = 0; t0 < prompt.length; t0 += PREFILL_CHUNK) {
                     int t = Math.min(PREFILL_CHUNK, prompt.length - t0);
                     setTokens(s, prompt, t0, t, t0);
-                    forward(s, t, ceil(t0 + t, ATTN_CHUNK));
+                    forward(s, t, ceil(t0 + t, ATTN_CHUNK), ATTN_CHUNK);
                     kNorm.launch(s.stream, t, 1, 1, 256, 0, KernelArgs.of().ptr(s.x).ptr(w.finalNorm).ptr(s.xn).i32(s.d).f32(cfg.rmsNormEps()));
                     linear(s, w.head, s.xn, 0, t, all, 0, v, false, 0, v);
                     s.stream.synchronize();
@@ -549,7 +552,7 @@ public final class CudaLlamaModel implements AcousticModel {
     public int[] greedy(int[] prompt, int n, float[][] stepLogits) {
         Session s = acquire();
         try {
-            s.seen.zero();
+            s.seen.zeroAsync(s.stream);
             int row = prefill(s, prompt);
             int[] out = new int[n];
             int position = prompt.length;

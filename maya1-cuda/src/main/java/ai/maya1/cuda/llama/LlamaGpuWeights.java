@@ -74,6 +74,7 @@ final class LlamaGpuWeights implements AutoCloseable {
             float[] f = c.inverseFrequencies();
             invFreq = track(dev.allocate(4L * f.length, "rope inverse frequencies"));
             invFreq.upload(f);
+            dev.synchronize(); // uploads complete before non-blocking streams read them
             formatName = layers.length > 0 ? layers[0].q().format().name() : embed.format().name();
             long n = (long) c.vocabSize() * d * (head == embed ? 1 : 2);
             for (Layer L : layers) {

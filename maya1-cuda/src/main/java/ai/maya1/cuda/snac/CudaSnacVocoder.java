@@ -132,6 +132,7 @@ public final class CudaSnacVocoder implements Vocoder {
                 bufs[k] = device.allocate(4L * flat.length, "explicit noise " + k);
                 bufs[k].upload(flat);
             }
+            device.synchronize();
             return decode(codes, new SnacPipeline.Noise(2, 0, bufs, stride));
         } finally {
             for (ai.maya1.cuda.DeviceBuffer b : bufs) {
@@ -182,8 +183,8 @@ public final class CudaSnacVocoder implements Vocoder {
         return switch (noise) {
             case NoiseMode.Zero z -> SnacPipeline.Noise.none();
             case NoiseMode.Seeded s -> new SnacPipeline.Noise(1, s.seed(), null, null);
-            // merge fix (server branch): NoiseMode.Given came with the vocoder branch; not supported on CUDA yet
-            case NoiseMode.Given g -> throw new IllegalArgumentException("the CUDA vocoder does not take given noise (NoiseMode.Given)");
+            case NoiseMode.Given g -> throw new IllegalArgumentException(
+                    "the CUDA vocoder does not take given noise tensors (NoiseMode.Given); use zero() or seeded(seed)");
         };
     }
 

@@ -85,6 +85,7 @@ final class SnacGpuWeights implements AutoCloseable {
             finalAlpha = up(dev, "decoder.model." + fs + ".alpha", ModelFiles.floats(src, "decoder.model." + fs + ".alpha", 1, last, 1));
             finalW = up(dev, "decoder.model." + (fs + 1), folded(src, "decoder.model." + (fs + 1), false, 1, last, 7));
             finalB = up(dev, "decoder.model." + (fs + 1) + ".bias", ModelFiles.floats(src, "decoder.model." + (fs + 1) + ".bias", 1));
+            dev.synchronize(); // uploads complete before non-blocking streams read them
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -140,7 +140,7 @@ final class SnacPipeline implements AutoCloseable {
             System.arraycopy(level1[b], 0, packed, batch * f + b * 2 * f, 2 * f);
             System.arraycopy(level2[b], 0, packed, batch * 3 * f + b * 4 * f, 4 * f);
         }
-        codesBuf.upload(packed, 0);
+        codesBuf.uploadAsync(packed, 0, stream);
         long latentStart = frames * LATENT_PER_FRAME;
         int lat = cfg.latentDim();
         int count = LATENT_PER_FRAME * f;

@@ -269,7 +269,9 @@ public final class LlamaOnnxExporter {
                 }
             }
         }
-        parameters += n * k;
+        if (!name.equals("model.embed_tokens.weight")) { // a tied head is the embedding, counted once
+            parameters += n * k;
+        }
         String qName = g.initializer(name + ".q" + bits, ElemType.UINT8, new long[] {n, blocks, blob}, TensorBytes.of(q));
         String sName = g.initializer(name + ".scales", ElemType.FLOAT, new long[] {n * blocks}, TensorBytes.f32(scales));
         return g.opDomain("com.microsoft", 1, "MatMulNBits", List.of(Attr.i("K", k), Attr.i("N", n), Attr.i("bits", bits),

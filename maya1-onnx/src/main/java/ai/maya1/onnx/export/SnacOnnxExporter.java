@@ -3,9 +3,9 @@ package ai.maya1.onnx.export;
 import ai.maya1.onnx.export.OnnxModel.Attr;
 import ai.maya1.onnx.export.OnnxModel.ElemType;
 import ai.maya1.weights.ModelFormatException;
-import ai.maya1.weights.SafetensorsFile;
 import ai.maya1.weights.TensorData;
 import ai.maya1.weights.TensorSource;
+import ai.maya1.weights.TensorSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,18 +100,21 @@ public final class SnacOnnxExporter {
         this.g = new OnnxModel(opt.streaming ? "snac_decoder_streaming" : "snac_decoder");
     }
 
-    /** Exports from a folder holding {@code config.json} and {@code model.safetensors}. */
+    /**
+     * Exports from a folder holding {@code config.json} and the weights ({@code model.safetensors} or the
+     * published {@code pytorch_model.bin}, read with {@link TensorSources}).
+     */
     public static Result export(Path snacDir, Path out, Options opt) throws IOException {
-        Path weightsFile = snacDir.resolve("model.safetensors");
-        if (!Files.isRegularFile(weightsFile)) {
-            throw new ModelFormatException(snacDir, "no model.safetensors in the SNAC folder (convert pytorch_model.bin first)");
+        if (!Files.isRegularFile(snacDir.resolve("config.json"))) {
+            throw new ModelFormatException(snacDir, "no config.json in the SNAC folder");
         }
-        return export(snacDir.resolve("config.json"), weightsFile, out, opt);
+        return export(snacDir.resolve("config.json"), snacDir, out, opt);
     }
 
-    public static Result export(Path configJson, Path weightsFile, Path out, Options opt) throws IOException {
+    /** Exports from a config and a weights file or folder (any format {@link TensorSources} reads). */
+    public static Result export(Path configJson, Path weights, Path out, Options opt) throws IOException {
         SnacGraphConfig cfg = SnacGraphConfig.load(configJson);
-        try (SafetensorsFile st = SafetensorsFile.open(weightsFile)) {
+        try (TensorSource st = TensorSources.open(weights)) {
             return export(cfg, st, out, opt);
         }
     }
@@ -257,27 +260,45 @@ public final class SnacOnnxExporter {
         return g.opA("Conv", attrs, x, weight(prefix + ".w", shape, w), weight(prefix + ".b", new long[] {cout}, b));
     }
 
+    /**
+     * Snake + the ×r transposed convolution (kernel 2r, padding ceil(r/2)), written as a polyphase regular
+     * convolution: output position u = j*r + φ (before the padding crop) receives {@code x[j]·w[:,:,φ] +
+     * x[j-1]·w[:,:,φ+r]}, so one kernel-2 Conv with r*Co output channels (phase-major) computes all phases as a
+     * GEMM, and a Reshape/Transpose interleaves them. Same sums as ConvTranspose, far faster on ORT's CPU provider
+     * (its ConvTranspose goes through col2im).
+     */
     private String transposedBlock(String p, String x, int ci, int co, int r) {
         x = masked(x);
         if (opt.streaming) {
-            x = stateConcat(x, ci, 1);
+            x = stateConcat(x, ci, 1); // x[a-1] in front: the valid kernel-2 conv then yields j = a .. a+n-1
         }
         x = snake(p + "0", x, ci);
         int kernel = 2 * r;
         int pad = (r + 1) / 2;
-        long[] shape = {ci, co, kernel};
-        float[] w = convWeight(p + "1", shape, true);
+        float[] w = convWeight(p + "1", new long[] {ci, co, kernel}, true);
         float[] b = tensor(p + "1.bias", co);
-        String wName = weight(p + "1.w", shape, w);
-        String bName = weight(p + "1.b", new long[] {co}, b);
-        if (!opt.streaming) {
-            return g.opA("ConvTranspose", List.of(Attr.ints("kernel_shape", kernel), Attr.ints("strides", r), Attr.ints("pads", pad, pad),
-                    Attr.ints("output_padding", r % 2)), x, wName, bName);
+        float[] w2 = new float[r * co * ci * 2];
+        float[] b2 = new float[r * co];
+        for (int phase = 0; phase < r; phase++) {
+            for (int o = 0; o < co; o++) {
+                int row = phase * co + o;
+                b2[row] = b[o];
+                for (int c = 0; c < ci; c++) {
+                    w2[(row * ci + c) * 2] = w[(c * co + o) * kernel + phase + r];  // tap on x[j-1]
+                    w2[(row * ci + c) * 2 + 1] = w[(c * co + o) * kernel + phase];  // tap on x[j]
+                }
+            }
         }
-        String y = g.opA("ConvTranspose", List.of(Attr.ints("kernel_shape", kernel), Attr.ints("strides", r), Attr.ints("pads", 0, 0)),
-                x, wName, bName);
-        // keep u in [r, (n+1)r): positions a*r - pad ...
-        y = g.op("Slice", y, g.constI64("st", r), g.constI64("en", -r), g.constI64("ax", 2));
+        String y = g.opA("Conv", List.of(Attr.ints("kernel_shape", 2), Attr.ints("pads", opt.streaming ? 0 : 1, opt.streaming ? 0 : 1)),
+                x, weight(p + "1.w_polyphase", new long[] {(long) r * co, ci, 2}, w2), weight(p + "1.b_polyphase", new long[] {(long) r * co}, b2));
+        // [B, r*Co, J] -> [B, r, Co, J] -> [B, Co, J, r] -> [B, Co, J*r]
+        y = g.op("Reshape", y, g.constI64("phases", 0, r, co, -1));
+        y = g.opA("Transpose", List.of(Attr.ints("perm", 0, 2, 3, 1)), y);
+        y = g.op("Reshape", y, g.constI64("interleave", 0, co, -1));
+        if (!opt.streaming) {
+            // J = L+1 steps cover u in [0, (L+1)r); the output is u in [pad, pad + rL)
+            return g.op("Slice", y, g.constI64("st", pad), g.constI64("en", -(r - pad)), g.constI64("ax", 2));
+        }
         start = g.op("Sub", g.op("Mul", start, g.scalarI64("r", r)), g.scalarI64("p", pad));
         end = g.op("Mul", end, g.scalarI64("r", r));
         return y;

@@ -34,7 +34,7 @@ public final class OnnxAcousticModel implements AcousticModel {
     @Override
     public AcousticModelInfo info() {
         return new AcousticModelInfo(name, "onnx", "F32 (" + model.layout() + ", " + model.providerNote() + ")", model.vocabSize(),
-                contextLength, 0, false);
+                contextLength, model.parameters(), false);
     }
 
     /** The underlying graph (logit-level access). */

@@ -4,7 +4,6 @@ import ai.maya1.Maya1Exception;
 import ai.maya1.acoustic.AcousticModel;
 import ai.maya1.onnx.export.LlamaGraphConfig;
 import ai.maya1.onnx.export.LlamaOnnxExporter;
-import ai.maya1.onnx.export.ShardedSafetensors;
 import ai.maya1.onnx.runtime.OnnxModelCache;
 import ai.maya1.onnx.runtime.OnnxRuntimeConfig;
 import ai.maya1.onnx.snac.OnnxVocoderProvider;
@@ -13,6 +12,7 @@ import ai.maya1.spi.AcousticModelSpec;
 import ai.maya1.spi.Availability;
 import ai.maya1.weights.ModelFormatException;
 import ai.maya1.weights.TensorSource;
+import ai.maya1.weights.TensorSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +54,11 @@ public final class OnnxAcousticModelProvider implements AcousticModelProvider {
     /** The ONNX file for {@code model}, exporting a checkpoint folder into the cache when needed. */
     public static Path locate(Path model) {
         if (Files.isRegularFile(model)) {
+            TensorSources.FileKind kind = TensorSources.detect(model);
+            if (kind.holdsTensors()) {
+                throw new ModelFormatException(model, "this is a " + kind + " weights file, not an ONNX graph: point the onnx backend at the"
+                        + " model folder (config.json + safetensors) to export it, or use the java backend for GGUF");
+            }
             return model;
         }
         if (!Files.isDirectory(model)) {
@@ -69,7 +74,7 @@ public final class OnnxAcousticModelProvider implements AcousticModelProvider {
             try {
                 Path dir = OnnxModelCache.ensure(OnnxModelCache.folderFor(model, "llama"), out -> {
                     LlamaGraphConfig cfg = LlamaGraphConfig.load(model.resolve("config.json"));
-                    try (TensorSource w = ShardedSafetensors.open(model)) {
+                    try (TensorSource w = TensorSources.open(model)) {
                         LlamaOnnxExporter.export(cfg, w, out.resolve(MODEL_FILE), LlamaOnnxExporter.Options.defaults());
                     }
                 });

@@ -29,6 +29,7 @@ public final class OnnxLlama implements AutoCloseable {
     private final int vocab;
     private final boolean hasPositionIds;
     private final boolean hasUseCacheBranch;
+    private final long parameters;
     private volatile boolean closed;
 
     private OnnxLlama(OrtSessions.Opened opened, Path file) {
@@ -67,6 +68,13 @@ public final class OnnxLlama implements AutoCloseable {
             this.vocab = (int) logits[2];
             this.hasPositionIds = in.containsKey("position_ids");
             this.hasUseCacheBranch = in.containsKey("use_cache_branch");
+            long params = 0;
+            try {
+                params = Long.parseLong(opened.session().getMetadata().getCustomMetadata().getOrDefault("maya1.parameters", "0"));
+            } catch (NumberFormatException ignored) {
+                // foreign graphs: unknown
+            }
+            this.parameters = params;
             if (kvHeads <= 0 || headDim <= 0 || vocab <= 0) {
                 throw new ModelFormatException(file, "LM graph needs fixed KV heads, head size and vocabulary: past " + java.util.Arrays.toString(shape)
                         + ", logits " + java.util.Arrays.toString(logits));
@@ -108,6 +116,11 @@ public final class OnnxLlama implements AutoCloseable {
 
     public int headDim() {
         return headDim;
+    }
+
+    /** Parameter count from the export's metadata (0 for graphs exported elsewhere). */
+    public long parameters() {
+        return parameters;
     }
 
     public int vocabSize() {

@@ -64,16 +64,26 @@ public final class OnnxVocoderProvider implements VocoderProvider {
             if (Files.isRegularFile(community)) {
                 return OnnxVocoder.open(community, null, cfg, threads);
             }
-            if (Files.isRegularFile(snac.resolve("config.json")) && Files.isRegularFile(snac.resolve("model.safetensors"))) {
+            if (Files.isRegularFile(snac.resolve("config.json")) && hasWeights(snac)) {
                 Path cache = OnnxModelCache.ensure(OnnxModelCache.folderFor(snac, "snac"), dir -> {
                     SnacOnnxExporter.export(snac, dir.resolve(OFFLINE_FILE), SnacOnnxExporter.Options.defaults());
                     SnacOnnxExporter.export(snac, dir.resolve(STREAMING_FILE), SnacOnnxExporter.Options.defaults().withStreaming(true));
                 });
                 return OnnxVocoder.open(cache.resolve(OFFLINE_FILE), cache.resolve(STREAMING_FILE), cfg, threads);
             }
-            throw new ModelFormatException(snac, "no " + OFFLINE_FILE + ", onnx/decoder_model.onnx or config.json + model.safetensors");
+            throw new ModelFormatException(snac, "no " + OFFLINE_FILE + ", onnx/decoder_model.onnx or config.json + weights"
+                    + " (model.safetensors or pytorch_model.bin)");
         } catch (IOException e) {
             throw new Maya1Exception("cannot prepare ONNX SNAC decoder from " + snac + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasWeights(Path folder) {
+        try {
+            ai.maya1.weights.TensorSources.weightsFileIn(folder);
+            return true;
+        } catch (ModelFormatException e) {
+            return false;
         }
     }
 

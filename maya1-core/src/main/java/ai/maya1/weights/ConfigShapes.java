@@ -1,0 +1,134 @@
+package ai.maya1.weights;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The tensor names and shapes a Hugging Face {@code config.json} implies, checked against a {@link TensorSource}
+ * so that a checkpoint that does not belong to its config is refused at open, naming the first mismatch.
+ * (Parsing the config for computation belongs to the model layers: {@code LlamaConfig}, {@code SnacConfig}.)
+ */
+public final class ConfigShapes {
+    private ConfigShapes() {
+    }
+
+    /**
+     * Expected tensors of {@code LlamaForCausalLM} in Hugging Face state_dict order: {@code head_dim} present or
+     * {@code hidden_size / num_attention_heads}; {@code num_key_value_heads} defaults to the head count;
+     * {@code tie_word_embeddings} defaults to false as in transformers, so an untied config expects
+     * {@code lm_head.weight}.
+     */
+    public static Map<String, long[]> llama(JsonNode config, Path source) {
+        long hidden = positive(config, "hidden_size", -1, source);
+        long heads = positive(config, "num_attention_heads", -1, source);
+        long kv = positive(config, "num_key_value_heads", heads, source);
+        long headDim = config.hasNonNull("head_dim") ? positive(config, "head_dim", -1, source) : hidden / heads;
+        long ffn = positive(config, "intermediate_size", -1, source);
+        long layers = positive(config, "num_hidden_layers", -1, source);
+        long vocab = positive(config, "vocab_size", -1, source);
+        if (layers > 100_000) {
+            throw new ModelFormatException(source, "num_hidden_layers", -1, "implausible layer count " + layers);
+        }
+        boolean tied = config.path("tie_word_embeddings").asBoolean(false);
+        boolean attnBias = config.path("attention_bias").asBoolean(false);
+        boolean mlpBias = config.path("mlp_bias").asBoolean(false);
+        Map<String, long[]> m = new LinkedHashMap<>();
+        m.put("model.embed_tokens.weight", new long[] {vocab, hidden});
+        for (long l = 0; l < layers; l++) {
+            String p = "model.layers." + l + ".";
+            m.put(p + "self_attn.q_proj.weight", new long[] {heads * headDim, hidden});
+            if (attnBias) {
+                m.put(p + "self_attn.q_proj.bias", new long[] {heads * headDim});
+            }
+            m.put(p + "self_attn.k_proj.weight", new long[] {kv * headDim, hidden});
+            if (attnBias) {
+                m.put(p + "self_attn.k_proj.bias", new long[] {kv * headDim});
+            }
+            m.put(p + "self_attn.v_proj.weight", new long[] {kv * headDim, hidden});
+            if (attnBias) {
+                m.put(p + "self_attn.v_proj.bias", new long[] {kv * headDim});
+            }
+            m.put(p + "self_attn.o_proj.weight", new long[] {hidden, heads * headDim});
+            if (attnBias) {
+                m.put(p + "self_attn.o_proj.bias", new long[] {hidden});
+            }
+            m.put(p + "mlp.gate_proj.weight", new long[] {ffn, hidden});
+            if (mlpBias) {
+                m.put(p + "mlp.gate_proj.bias", new long[] {ffn});
+            }
+            m.put(p + "mlp.up_proj.weight", new long[] {ffn, hidden});
+            if (mlpBias) {
+                m.put(p + "mlp.up_proj.bias", new long[] {ffn});
+            }
+            m.put(p + "mlp.down_proj.weight", new long[] {hidden, ffn});
+            if (mlpBias) {
+                m.put(p + "mlp.down_proj.bias", new long[] {hidden});
+            }
+            m.put(p + "input_layernorm.weight", new long[] {hidden});
+            m.put(p + "post_attention_layernorm.weight", new long[] {hidden});
+        }
+        m.put("model.norm.weight", new long[] {hidden});
+        if (!tied) {
+            m.put("lm_head.weight", new long[] {vocab, hidden});
+        }
+        return m;
+    }
+
+    /**
+     * Every expected tensor must be present with its shape, and nothing else may be (a tied checkpoint may still
+     * carry {@code lm_head.weight} of the embedding's shape; rotary {@code inv_freq} buffers are ignored).
+     */
+    public static void check(TensorSource src, Map<String, long[]> expected, Path config) {
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            Optional<long[]> shape = shapeOf(src, e.getKey());
+            if (shape.isEmpty()) {
+                throw new ModelFormatException(src.path(), e.getKey(), -1, "tensor required by " + config.getFileName() + " is missing");
+            }
+            if (!Arrays.equals(shape.get(), e.getValue())) {
+                throw new ModelFormatException(src.path(), e.getKey(), -1, "shape " + Arrays.toString(shape.get()) + " does not match "
+                        + Arrays.toString(e.getValue()) + " implied by " + config.getFileName());
+            }
+        }
+        for (String n : src.names()) {
+            if (!expected.containsKey(n) && !n.endsWith("rotary_emb.inv_freq")
+                    && !(n.equals("lm_head.weight") && expected.containsKey("model.embed_tokens.weight")
+                    && Arrays.equals(shapeOf(src, n).orElseThrow(), expected.get("model.embed_tokens.weight")))) {
+                throw new ModelFormatException(src.path(), n, -1, "unexpected tensor for the model described by " + config.getFileName());
+            }
+        }
+    }
+
+    private static Optional<long[]> shapeOf(TensorSource src, String name) {
+        if (src instanceof ai.maya1.weights.gguf.GgufFile g) {
+            var info = g.tensorInfos().get(name);
+            return info == null ? Optional.empty() : Optional.of(info.shape());
+        }
+        return src.find(name).map(TensorData::shape);
+    }
+
+    /** {@code config.json} in a model folder or beside a weights file. */
+    public static Optional<Path> configBeside(Path weightsOrFolder) {
+        Path dir = Files.isDirectory(weightsOrFolder) ? weightsOrFolder : weightsOrFolder.toAbsolutePath().getParent();
+        Path c = dir == null ? null : dir.resolve("config.json");
+        return c != null && Files.isRegularFile(c) ? Optional.of(c) : Optional.empty();
+    }
+
+    private static long positive(JsonNode c, String key, long dflt, Path source) {
+        JsonNode n = c.get(key);
+        if (n == null || n.isNull()) {
+            if (dflt > 0) {
+                return dflt;
+            }
+            throw new ModelFormatException(source, key, -1, "config has no " + key);
+        }
+        if (!n.canConvertToExactIntegral() || !n.canConvertToLong() || n.asLong() <= 0 || n.asLong() > (1L << 31)) {
+            throw new ModelFormatException(source, key, -1, key + " must be a positive integer, got " + n);
+        }
+        return n.asLong();
+    }
+}
