@@ -351,7 +351,6 @@ public final class BatchingAcousticModel implements AcousticModel {
                 finish(r, r.cancelledByCaller ? FinishReason.CANCELLED : FinishReason.DEADLINE, null);
             }
         }
-        activeCount.set(active.size());
     }
 
     private long used() {
@@ -400,14 +399,17 @@ public final class BatchingAcousticModel implements AcousticModel {
             }
             r.state = State.PREFILL;
             active.add(r);
+            activeCount.incrementAndGet();
         }
-        activeCount.set(active.size());
     }
 
     /** Ends a request: frees its memory and wakes its caller. Idempotent. */
     private void finish(Request r, FinishReason reason, Throwable error) {
         if (r.state == State.DONE) {
             return;
+        }
+        if (r.state != State.QUEUED) {
+            activeCount.decrementAndGet(); // before the caller wakes: stats never show a finished request as active
         }
         r.state = State.DONE;
         if (r.reserved > 0) {
@@ -480,7 +482,6 @@ public final class BatchingAcousticModel implements AcousticModel {
                 finish(r, FinishReason.ERROR, e);
             }
             active.clear();
-            activeCount.set(0);
             return;
         }
         steps.incrementAndGet();
@@ -498,7 +499,6 @@ public final class BatchingAcousticModel implements AcousticModel {
             apply(r, r.sampled);
         }
         active.removeIf(r -> r.state == State.DONE);
-        activeCount.set(active.size());
     }
 
     private void maybeInsertPrefix(Request r) {

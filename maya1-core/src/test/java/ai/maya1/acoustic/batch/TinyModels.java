@@ -27,8 +27,14 @@ final class TinyModels {
         return new LlamaConfig(32, 64, 2, 4, 2, 8, VOCAB, 1e-5f, 500000.0, LlamaConfig.RopeScaling.NONE, 4096, true, hook);
     }
 
+    /** With the test-model hook: ends after max(2, 0.1 x prompt tokens) frames. */
     static LlamaModel model(WeightFormat format, long seed) {
-        return LlamaModel.load(config(new LlamaConfig.TestModelHook(0.6, 2)), new Source(config(null), seed), format);
+        return LlamaModel.load(config(new LlamaConfig.TestModelHook(0.1, 2)), new Source(config(null), seed), format);
+    }
+
+    /** Without the hook: runs until max tokens (CODE_END is one candidate of 4097 at a frame boundary). */
+    static LlamaModel endless(long seed) {
+        return LlamaModel.load(config(null), new Source(config(null), seed), WeightFormat.F32);
     }
 
     /** A Maya1-shaped prompt: SOH BOS, a "voice" of {@code voiceLen} ids, text ids, EOT EOH SOA SOS. */
