@@ -13,14 +13,15 @@ import ai.maya1.tensor.VecMath;
  * chunks (consecutive rows of one request) together. Every weight matrix is applied to all rows at once
  * ({@link BatchGemm}: weights read once per step for the whole batch); RoPE, the KV append and attention are
  * per row against the row's own request cache. Each row's values depend only on its own request's tokens, never
- * on the other rows or the chunking: every reduction has a fixed per-row order.
+ * on the other rows or the chunking: every reduction has a fixed per-row order. Public for benchmarks; the
+ * scheduler is the API.
  */
-final class BatchForward {
+public final class BatchForward {
     private final LlamaModel model;
     private final LlamaConfig c;
     private final Rope rope;
 
-    BatchForward(LlamaModel model) {
+    public BatchForward(LlamaModel model) {
         this.model = model;
         this.c = model.config();
         this.rope = model.rope();
@@ -31,7 +32,7 @@ final class BatchForward {
      * consecutive positions in increasing order, their caches already filled below the first. Returns the
      * final-normed hidden states {@code [n, hidden]}.
      */
-    float[] forward(ComputeExecutor exec, SequenceKv[] kv, int[] tokens, int[] pos, int n) {
+    public float[] forward(ComputeExecutor exec, SequenceKv[] kv, int[] tokens, int[] pos, int n) {
         final int D = c.hiddenSize();
         final int H = c.numHeads();
         final int KV = c.numKvHeads();

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@code capacity} positions. Its full capacity is reserved against the model's KV budget when the request is
  * admitted (so a running request can never run out of memory); the arrays grow by doubling as positions fill.
  */
-final class SequenceKv {
+public final class SequenceKv {
     private static final int INITIAL_POSITIONS = 64;
     private final int layers;
     private final int kvDim;
@@ -17,7 +17,7 @@ final class SequenceKv {
     private final float[][] values;
     private int allocated;
 
-    SequenceKv(int layers, int kvDim, int capacity) {
+    public SequenceKv(int layers, int kvDim, int capacity) {
         this.layers = layers;
         this.kvDim = kvDim;
         this.capacity = capacity;
