@@ -139,7 +139,7 @@ public final class BF16Matrix extends FloatMatrix {
                         .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorLanes.sum(acc);
             for (; i < n; i++) { // scalar tail
                 sum += fromBf16(w.get(I16, off + 2L * i)) * x[xOff + i];
             }
@@ -163,7 +163,7 @@ public final class BF16Matrix extends FloatMatrix {
                         .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorLanes.sum(acc);
             for (; i < n; i++) { // scalar tail
                 sum += fromBf16(w.get(I16, off + 2L * i)) * x[xOff + i];
             }

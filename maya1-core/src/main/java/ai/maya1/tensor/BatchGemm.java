@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Batch invariance.</b> Every output element is computed by exactly the same sequence of floating-point
  * operations whatever the batch size, the position of its token in the batch, the tile it falls in and the thread
- * split: one vector accumulator per (row, token), fused multiply-adds over the columns in order, a lane reduction,
+ * split: one vector accumulator per (row, token), fused multiply-adds over the columns in order, a lane-order sum
+ * ({@link VectorLanes}, the same in the interpreter and in C2),
  * then the scalar tail in order. So a request's result is bit-identical alone or in any batch. (The operation
  * order is the one of the formats' own {@link FloatMatrix#dot}, so the results also equal the matrix-vector path.)
  * Formats without a tile kernel (Q4_0, K-quants) and the scalar mode use {@link FloatMatrix#dot} per element,
@@ -217,22 +218,22 @@ public final class BatchGemm {
             a23 = w2.fma(v3, a23);
             a33 = w3.fma(v3, a33);
         }
-        out[(t + 0) * outStride + outCol + 0] = f32Tail(w, o0, x, x0, upper, cols, a00.reduceLanes(VectorOperators.ADD));
-        out[(t + 1) * outStride + outCol + 0] = f32Tail(w, o0, x, x1, upper, cols, a01.reduceLanes(VectorOperators.ADD));
-        out[(t + 2) * outStride + outCol + 0] = f32Tail(w, o0, x, x2, upper, cols, a02.reduceLanes(VectorOperators.ADD));
-        out[(t + 3) * outStride + outCol + 0] = f32Tail(w, o0, x, x3, upper, cols, a03.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 1] = f32Tail(w, o1, x, x0, upper, cols, a10.reduceLanes(VectorOperators.ADD));
-        out[(t + 1) * outStride + outCol + 1] = f32Tail(w, o1, x, x1, upper, cols, a11.reduceLanes(VectorOperators.ADD));
-        out[(t + 2) * outStride + outCol + 1] = f32Tail(w, o1, x, x2, upper, cols, a12.reduceLanes(VectorOperators.ADD));
-        out[(t + 3) * outStride + outCol + 1] = f32Tail(w, o1, x, x3, upper, cols, a13.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 2] = f32Tail(w, o2, x, x0, upper, cols, a20.reduceLanes(VectorOperators.ADD));
-        out[(t + 1) * outStride + outCol + 2] = f32Tail(w, o2, x, x1, upper, cols, a21.reduceLanes(VectorOperators.ADD));
-        out[(t + 2) * outStride + outCol + 2] = f32Tail(w, o2, x, x2, upper, cols, a22.reduceLanes(VectorOperators.ADD));
-        out[(t + 3) * outStride + outCol + 2] = f32Tail(w, o2, x, x3, upper, cols, a23.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 3] = f32Tail(w, o3, x, x0, upper, cols, a30.reduceLanes(VectorOperators.ADD));
-        out[(t + 1) * outStride + outCol + 3] = f32Tail(w, o3, x, x1, upper, cols, a31.reduceLanes(VectorOperators.ADD));
-        out[(t + 2) * outStride + outCol + 3] = f32Tail(w, o3, x, x2, upper, cols, a32.reduceLanes(VectorOperators.ADD));
-        out[(t + 3) * outStride + outCol + 3] = f32Tail(w, o3, x, x3, upper, cols, a33.reduceLanes(VectorOperators.ADD));
+        out[(t + 0) * outStride + outCol + 0] = f32Tail(w, o0, x, x0, upper, cols, VectorLanes.sum(a00));
+        out[(t + 1) * outStride + outCol + 0] = f32Tail(w, o0, x, x1, upper, cols, VectorLanes.sum(a01));
+        out[(t + 2) * outStride + outCol + 0] = f32Tail(w, o0, x, x2, upper, cols, VectorLanes.sum(a02));
+        out[(t + 3) * outStride + outCol + 0] = f32Tail(w, o0, x, x3, upper, cols, VectorLanes.sum(a03));
+        out[(t + 0) * outStride + outCol + 1] = f32Tail(w, o1, x, x0, upper, cols, VectorLanes.sum(a10));
+        out[(t + 1) * outStride + outCol + 1] = f32Tail(w, o1, x, x1, upper, cols, VectorLanes.sum(a11));
+        out[(t + 2) * outStride + outCol + 1] = f32Tail(w, o1, x, x2, upper, cols, VectorLanes.sum(a12));
+        out[(t + 3) * outStride + outCol + 1] = f32Tail(w, o1, x, x3, upper, cols, VectorLanes.sum(a13));
+        out[(t + 0) * outStride + outCol + 2] = f32Tail(w, o2, x, x0, upper, cols, VectorLanes.sum(a20));
+        out[(t + 1) * outStride + outCol + 2] = f32Tail(w, o2, x, x1, upper, cols, VectorLanes.sum(a21));
+        out[(t + 2) * outStride + outCol + 2] = f32Tail(w, o2, x, x2, upper, cols, VectorLanes.sum(a22));
+        out[(t + 3) * outStride + outCol + 2] = f32Tail(w, o2, x, x3, upper, cols, VectorLanes.sum(a23));
+        out[(t + 0) * outStride + outCol + 3] = f32Tail(w, o3, x, x0, upper, cols, VectorLanes.sum(a30));
+        out[(t + 1) * outStride + outCol + 3] = f32Tail(w, o3, x, x1, upper, cols, VectorLanes.sum(a31));
+        out[(t + 2) * outStride + outCol + 3] = f32Tail(w, o3, x, x2, upper, cols, VectorLanes.sum(a32));
+        out[(t + 3) * outStride + outCol + 3] = f32Tail(w, o3, x, x3, upper, cols, VectorLanes.sum(a33));
     }
 
     /** Rows r..r+4 x tokens t..t+1. */
@@ -259,10 +260,10 @@ public final class BatchGemm {
             a20 = w2.fma(v0, a20);
             a30 = w3.fma(v0, a30);
         }
-        out[(t + 0) * outStride + outCol + 0] = f32Tail(w, o0, x, x0, upper, cols, a00.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 1] = f32Tail(w, o1, x, x0, upper, cols, a10.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 2] = f32Tail(w, o2, x, x0, upper, cols, a20.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 3] = f32Tail(w, o3, x, x0, upper, cols, a30.reduceLanes(VectorOperators.ADD));
+        out[(t + 0) * outStride + outCol + 0] = f32Tail(w, o0, x, x0, upper, cols, VectorLanes.sum(a00));
+        out[(t + 0) * outStride + outCol + 1] = f32Tail(w, o1, x, x0, upper, cols, VectorLanes.sum(a10));
+        out[(t + 0) * outStride + outCol + 2] = f32Tail(w, o2, x, x0, upper, cols, VectorLanes.sum(a20));
+        out[(t + 0) * outStride + outCol + 3] = f32Tail(w, o3, x, x0, upper, cols, VectorLanes.sum(a30));
     }
 
     /** Rows r..r+1 x tokens t..t+4. */
@@ -289,10 +290,10 @@ public final class BatchGemm {
             FloatVector v3 = FloatVector.fromArray(fs, x, x3 + k);
             a03 = w0.fma(v3, a03);
         }
-        out[(t + 0) * outStride + outCol + 0] = f32Tail(w, o0, x, x0, upper, cols, a00.reduceLanes(VectorOperators.ADD));
-        out[(t + 1) * outStride + outCol + 0] = f32Tail(w, o0, x, x1, upper, cols, a01.reduceLanes(VectorOperators.ADD));
-        out[(t + 2) * outStride + outCol + 0] = f32Tail(w, o0, x, x2, upper, cols, a02.reduceLanes(VectorOperators.ADD));
-        out[(t + 3) * outStride + outCol + 0] = f32Tail(w, o0, x, x3, upper, cols, a03.reduceLanes(VectorOperators.ADD));
+        out[(t + 0) * outStride + outCol + 0] = f32Tail(w, o0, x, x0, upper, cols, VectorLanes.sum(a00));
+        out[(t + 1) * outStride + outCol + 0] = f32Tail(w, o0, x, x1, upper, cols, VectorLanes.sum(a01));
+        out[(t + 2) * outStride + outCol + 0] = f32Tail(w, o0, x, x2, upper, cols, VectorLanes.sum(a02));
+        out[(t + 3) * outStride + outCol + 0] = f32Tail(w, o0, x, x3, upper, cols, VectorLanes.sum(a03));
     }
 
     /** Rows r..r+1 x tokens t..t+1. */
@@ -307,7 +308,7 @@ public final class BatchGemm {
             FloatVector v0 = FloatVector.fromArray(fs, x, x0 + k);
             a00 = w0.fma(v0, a00);
         }
-        out[(t + 0) * outStride + outCol + 0] = f32Tail(w, o0, x, x0, upper, cols, a00.reduceLanes(VectorOperators.ADD));
+        out[(t + 0) * outStride + outCol + 0] = f32Tail(w, o0, x, x0, upper, cols, VectorLanes.sum(a00));
     }
 
     /** Rows r..r+4 x tokens t..t+4. */
@@ -364,22 +365,22 @@ public final class BatchGemm {
             a23 = w2.fma(v3, a23);
             a33 = w3.fma(v3, a33);
         }
-        out[(t + 0) * outStride + outCol + 0] = bf16Tail(w, o0, x, x0, upper, cols, a00.reduceLanes(VectorOperators.ADD));
-        out[(t + 1) * outStride + outCol + 0] = bf16Tail(w, o0, x, x1, upper, cols, a01.reduceLanes(VectorOperators.ADD));
-        out[(t + 2) * outStride + outCol + 0] = bf16Tail(w, o0, x, x2, upper, cols, a02.reduceLanes(VectorOperators.ADD));
-        out[(t + 3) * outStride + outCol + 0] = bf16Tail(w, o0, x, x3, upper, cols, a03.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 1] = bf16Tail(w, o1, x, x0, upper, cols, a10.reduceLanes(VectorOperators.ADD));
-        out[(t + 1) * outStride + outCol + 1] = bf16Tail(w, o1, x, x1, upper, cols, a11.reduceLanes(VectorOperators.ADD));
-        out[(t + 2) * outStride + outCol + 1] = bf16Tail(w, o1, x, x2, upper, cols, a12.reduceLanes(VectorOperators.ADD));
-        out[(t + 3) * outStride + outCol + 1] = bf16Tail(w, o1, x, x3, upper, cols, a13.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 2] = bf16Tail(w, o2, x, x0, upper, cols, a20.reduceLanes(VectorOperators.ADD));
-        out[(t + 1) * outStride + outCol + 2] = bf16Tail(w, o2, x, x1, upper, cols, a21.reduceLanes(VectorOperators.ADD));
-        out[(t + 2) * outStride + outCol + 2] = bf16Tail(w, o2, x, x2, upper, cols, a22.reduceLanes(VectorOperators.ADD));
-        out[(t + 3) * outStride + outCol + 2] = bf16Tail(w, o2, x, x3, upper, cols, a23.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 3] = bf16Tail(w, o3, x, x0, upper, cols, a30.reduceLanes(VectorOperators.ADD));
-        out[(t + 1) * outStride + outCol + 3] = bf16Tail(w, o3, x, x1, upper, cols, a31.reduceLanes(VectorOperators.ADD));
-        out[(t + 2) * outStride + outCol + 3] = bf16Tail(w, o3, x, x2, upper, cols, a32.reduceLanes(VectorOperators.ADD));
-        out[(t + 3) * outStride + outCol + 3] = bf16Tail(w, o3, x, x3, upper, cols, a33.reduceLanes(VectorOperators.ADD));
+        out[(t + 0) * outStride + outCol + 0] = bf16Tail(w, o0, x, x0, upper, cols, VectorLanes.sum(a00));
+        out[(t + 1) * outStride + outCol + 0] = bf16Tail(w, o0, x, x1, upper, cols, VectorLanes.sum(a01));
+        out[(t + 2) * outStride + outCol + 0] = bf16Tail(w, o0, x, x2, upper, cols, VectorLanes.sum(a02));
+        out[(t + 3) * outStride + outCol + 0] = bf16Tail(w, o0, x, x3, upper, cols, VectorLanes.sum(a03));
+        out[(t + 0) * outStride + outCol + 1] = bf16Tail(w, o1, x, x0, upper, cols, VectorLanes.sum(a10));
+        out[(t + 1) * outStride + outCol + 1] = bf16Tail(w, o1, x, x1, upper, cols, VectorLanes.sum(a11));
+        out[(t + 2) * outStride + outCol + 1] = bf16Tail(w, o1, x, x2, upper, cols, VectorLanes.sum(a12));
+        out[(t + 3) * outStride + outCol + 1] = bf16Tail(w, o1, x, x3, upper, cols, VectorLanes.sum(a13));
+        out[(t + 0) * outStride + outCol + 2] = bf16Tail(w, o2, x, x0, upper, cols, VectorLanes.sum(a20));
+        out[(t + 1) * outStride + outCol + 2] = bf16Tail(w, o2, x, x1, upper, cols, VectorLanes.sum(a21));
+        out[(t + 2) * outStride + outCol + 2] = bf16Tail(w, o2, x, x2, upper, cols, VectorLanes.sum(a22));
+        out[(t + 3) * outStride + outCol + 2] = bf16Tail(w, o2, x, x3, upper, cols, VectorLanes.sum(a23));
+        out[(t + 0) * outStride + outCol + 3] = bf16Tail(w, o3, x, x0, upper, cols, VectorLanes.sum(a30));
+        out[(t + 1) * outStride + outCol + 3] = bf16Tail(w, o3, x, x1, upper, cols, VectorLanes.sum(a31));
+        out[(t + 2) * outStride + outCol + 3] = bf16Tail(w, o3, x, x2, upper, cols, VectorLanes.sum(a32));
+        out[(t + 3) * outStride + outCol + 3] = bf16Tail(w, o3, x, x3, upper, cols, VectorLanes.sum(a33));
     }
 
     /** Rows r..r+4 x tokens t..t+1. */
@@ -406,10 +407,10 @@ public final class BatchGemm {
             a20 = w2.fma(v0, a20);
             a30 = w3.fma(v0, a30);
         }
-        out[(t + 0) * outStride + outCol + 0] = bf16Tail(w, o0, x, x0, upper, cols, a00.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 1] = bf16Tail(w, o1, x, x0, upper, cols, a10.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 2] = bf16Tail(w, o2, x, x0, upper, cols, a20.reduceLanes(VectorOperators.ADD));
-        out[(t + 0) * outStride + outCol + 3] = bf16Tail(w, o3, x, x0, upper, cols, a30.reduceLanes(VectorOperators.ADD));
+        out[(t + 0) * outStride + outCol + 0] = bf16Tail(w, o0, x, x0, upper, cols, VectorLanes.sum(a00));
+        out[(t + 0) * outStride + outCol + 1] = bf16Tail(w, o1, x, x0, upper, cols, VectorLanes.sum(a10));
+        out[(t + 0) * outStride + outCol + 2] = bf16Tail(w, o2, x, x0, upper, cols, VectorLanes.sum(a20));
+        out[(t + 0) * outStride + outCol + 3] = bf16Tail(w, o3, x, x0, upper, cols, VectorLanes.sum(a30));
     }
 
     /** Rows r..r+1 x tokens t..t+4. */
@@ -436,10 +437,10 @@ public final class BatchGemm {
             FloatVector v3 = FloatVector.fromArray(fs, x, x3 + k);
             a03 = w0.fma(v3, a03);
         }
-        out[(t + 0) * outStride + outCol + 0] = bf16Tail(w, o0, x, x0, upper, cols, a00.reduceLanes(VectorOperators.ADD));
-        out[(t + 1) * outStride + outCol + 0] = bf16Tail(w, o0, x, x1, upper, cols, a01.reduceLanes(VectorOperators.ADD));
-        out[(t + 2) * outStride + outCol + 0] = bf16Tail(w, o0, x, x2, upper, cols, a02.reduceLanes(VectorOperators.ADD));
-        out[(t + 3) * outStride + outCol + 0] = bf16Tail(w, o0, x, x3, upper, cols, a03.reduceLanes(VectorOperators.ADD));
+        out[(t + 0) * outStride + outCol + 0] = bf16Tail(w, o0, x, x0, upper, cols, VectorLanes.sum(a00));
+        out[(t + 1) * outStride + outCol + 0] = bf16Tail(w, o0, x, x1, upper, cols, VectorLanes.sum(a01));
+        out[(t + 2) * outStride + outCol + 0] = bf16Tail(w, o0, x, x2, upper, cols, VectorLanes.sum(a02));
+        out[(t + 3) * outStride + outCol + 0] = bf16Tail(w, o0, x, x3, upper, cols, VectorLanes.sum(a03));
     }
 
     /** Rows r..r+1 x tokens t..t+1. */
@@ -454,7 +455,7 @@ public final class BatchGemm {
             FloatVector v0 = FloatVector.fromArray(fs, x, x0 + k);
             a00 = w0.fma(v0, a00);
         }
-        out[(t + 0) * outStride + outCol + 0] = bf16Tail(w, o0, x, x0, upper, cols, a00.reduceLanes(VectorOperators.ADD));
+        out[(t + 0) * outStride + outCol + 0] = bf16Tail(w, o0, x, x0, upper, cols, VectorLanes.sum(a00));
     }
 
     /** One Q8_0 row x tokens t..t+4: the same per-block order as Q8_0Matrix's dot. */
@@ -495,10 +496,10 @@ public final class BatchGemm {
             a2 = c2.fma(d, a2);
             a3 = c3.fma(d, a3);
         }
-        out[(t + 0) * outStride + outCol] = a0.reduceLanes(VectorOperators.ADD);
-        out[(t + 1) * outStride + outCol] = a1.reduceLanes(VectorOperators.ADD);
-        out[(t + 2) * outStride + outCol] = a2.reduceLanes(VectorOperators.ADD);
-        out[(t + 3) * outStride + outCol] = a3.reduceLanes(VectorOperators.ADD);
+        out[(t + 0) * outStride + outCol] = VectorLanes.sum(a0);
+        out[(t + 1) * outStride + outCol] = VectorLanes.sum(a1);
+        out[(t + 2) * outStride + outCol] = VectorLanes.sum(a2);
+        out[(t + 3) * outStride + outCol] = VectorLanes.sum(a3);
     }
 
     /** One Q8_0 row x tokens t..t+1: the same per-block order as Q8_0Matrix's dot. */
@@ -524,6 +525,6 @@ public final class BatchGemm {
             }
             a0 = c0.fma(d, a0);
         }
-        out[(t + 0) * outStride + outCol] = a0.reduceLanes(VectorOperators.ADD);
+        out[(t + 0) * outStride + outCol] = VectorLanes.sum(a0);
     }
 }

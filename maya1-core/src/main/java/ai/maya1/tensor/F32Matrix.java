@@ -83,7 +83,7 @@ public final class F32Matrix extends FloatMatrix {
                 FloatVector wv = FloatVector.fromMemorySegment(fs, w, off + 4L * i, Simd.LE);
                 acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorLanes.sum(acc);
             for (; i < n; i++) { // scalar tail
                 sum += w.get(F32, off + 4L * i) * x[xOff + i];
             }
@@ -103,7 +103,7 @@ public final class F32Matrix extends FloatMatrix {
                 FloatVector wv = FloatVector.fromMemorySegment(fs, w, off + 4L * i, Simd.LE);
                 acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorLanes.sum(acc);
             for (; i < n; i++) { // scalar tail
                 sum += w.get(F32, off + 4L * i) * x[xOff + i];
             }

@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One LM decode step (one token in, full logits out, KV cache appended) with Llama-3.2-1B widths (hidden 2048,
  * MLP 8192, 32 heads / 8 KV heads of 64, vocabulary 128256) and a reduced number of layers, F32 weights, the same
- * random weights for ONNX Runtime (CPU) and the pure-Java {@code LlamaModel}. Tokens/s = 1000 / (ms/op).
+ * random weights for ONNX Runtime (CPU; F32 and MatMulNBits int8) and the pure-Java {@code LlamaModel} (F32).
+ * Tokens/s = 1000 / (ms/op).
  *
  * <pre>java -jar maya1-bench/target/benchmarks.jar LlamaDecodeBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s</pre>
  */
@@ -37,7 +38,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class LlamaDecodeBenchmark {
-    @Param({"ort", "java"})
+    /** ort: F32 graph; ort-int8: MatMulNBits int8 (block 16, accuracy level 4: int8 activations; level 0 ran ~15x slower than F32 on ORT 1.29 CPU); java: pure-Java F32. */
+    @Param({"ort", "ort-int8", "java"})
     public String backend;
 
     @Param({"4"})
@@ -73,10 +75,14 @@ public class LlamaDecodeBenchmark {
     public void setup() throws Exception {
         weights = RandomWeights.llama(VOCAB, 2048, 8192, layers, 32, 8, 64);
         logits = new float[VOCAB];
-        if (backend.equals("ort")) {
+        if (backend.startsWith("ort")) {
             dir = Files.createTempDirectory("maya1-bench-lm");
             LlamaGraphConfig cfg = LlamaGraphConfig.parse(new ObjectMapper().readTree(configJson()), Path.of("bench-config.json"));
-            LlamaOnnxExporter.export(cfg, weights, dir.resolve("model.onnx"), new LlamaOnnxExporter.Options(false, OnnxModel.ExternalData.ALWAYS));
+            LlamaOnnxExporter.Options o = new LlamaOnnxExporter.Options(false, OnnxModel.ExternalData.ALWAYS);
+            if (backend.equals("ort-int8")) {
+                o = o.withWeightBits(8, 4);
+            }
+            LlamaOnnxExporter.export(cfg, weights, dir.resolve("model.onnx"), o);
             weights.close(); // ORT holds its own copy
             weights = null;
             ort = OnnxLlama.open(dir.resolve("model.onnx"), OnnxRuntimeConfig.builder().intraOpThreads(threads).build(), threads);

@@ -54,6 +54,11 @@ public final class OnnxAcousticModelProvider implements AcousticModelProvider {
     /** The ONNX file for {@code model}, exporting a checkpoint folder into the cache when needed. */
     public static Path locate(Path model) {
         if (Files.isRegularFile(model)) {
+            TensorSources.FileKind kind = TensorSources.detect(model);
+            if (kind.holdsTensors()) {
+                throw new ModelFormatException(model, "this is a " + kind + " weights file, not an ONNX graph: point the onnx backend at the"
+                        + " model folder (config.json + safetensors) to export it, or use the java backend for GGUF");
+            }
             return model;
         }
         if (!Files.isDirectory(model)) {

@@ -93,6 +93,8 @@ class ImportAndProviderTest {
         var e = assertThrows(ModelFormatException.class, () -> OnnxVocoderProvider.open(empty, OnnxRuntimeConfig.cpu(), 1));
         assertTrue(e.getMessage().contains("snac_decoder.onnx"), e.getMessage());
         assertThrows(ModelFormatException.class, () -> OnnxAcousticModelProvider.locate(empty));
+        var e3 = assertThrows(ModelFormatException.class, () -> OnnxAcousticModelProvider.locate(GoldenData.golden("llama/model.safetensors")));
+        assertTrue(e3.getMessage().contains("not an ONNX graph"), e3.getMessage());
         // a SNAC graph is not an LM graph
         Path snac = tmp.resolve("s.onnx");
         SnacOnnxExporter.export(GoldenData.golden("snac/config_reduced.json"), GoldenData.golden("snac/weights_reduced.safetensors"), snac,
