@@ -56,6 +56,11 @@ public final class BF16Matrix extends FloatMatrix {
         return Float.intBitsToFloat((b & 0xFFFF) << 16);
     }
 
+    /** The stored values (batched kernels read them directly). */
+    MemorySegment segment() {
+        return data;
+    }
+
     @Override
     public DType dtype() {
         return DType.BF16;

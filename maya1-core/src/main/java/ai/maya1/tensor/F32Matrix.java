@@ -28,6 +28,11 @@ public final class F32Matrix extends FloatMatrix {
         return new F32Matrix(name, rows, cols, seg);
     }
 
+    /** The stored values (batched kernels read them directly). */
+    MemorySegment segment() {
+        return data;
+    }
+
     @Override
     public DType dtype() {
         return DType.F32;
