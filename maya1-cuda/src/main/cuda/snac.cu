@@ -20,13 +20,15 @@ __device__ __forceinline__ float snac_snake(float x, float alpha) {
     return x + (1.0f / (alpha + 1e-9f)) * (s * s);
 }
 
-// Counter-based N(0,1) noise of the NoiseBlocks: keyed by (seed, block 0..3 for decoder.model.2..5, batch item,
-// absolute position at the block's rate), so audio does not depend on chunking. Box-Muller in double precision.
-// The Java side documents and tests the same formula (ai.maya1.cuda.snac.SnacNoise).
+// Counter-based N(0,1) noise of the NoiseBlocks, the same function as the CPU decoder's
+// (ai.maya1.vocoder.snac.NoiseSource.Counter): keyed by (seed, block 0..3 = decoder.model.2..5, batch item,
+// absolute position at the block's rate), so audio does not depend on chunking and the java and cuda backends
+// give the same seeded audio. Box-Muller in double precision. Java twin: ai.maya1.cuda.snac.SnacNoise.
 __device__ __forceinline__ float snac_noise(unsigned long long seed, int block, int item, long long pos) {
-    unsigned long long c = ((unsigned long long)block << 56) ^ ((unsigned long long)item << 40) ^ (unsigned long long)pos;
-    unsigned long long h1 = maya1_mix64(seed + MAYA1_GOLDEN_GAMMA * (2ULL * c + 1ULL));
-    unsigned long long h2 = maya1_mix64(seed + MAYA1_GOLDEN_GAMMA * (2ULL * c + 2ULL));
+    unsigned long long key = maya1_mix64(maya1_mix64(seed ^ (MAYA1_GOLDEN_GAMMA * (unsigned long long)(block + 1)))
+                                         + 0xD1B54A32D192ED03ULL * (unsigned long long)(item + 1));
+    unsigned long long h1 = maya1_mix64(key + MAYA1_GOLDEN_GAMMA * (unsigned long long)(pos + 1));
+    unsigned long long h2 = maya1_mix64(h1 ^ 0x632BE59BD9B4E019ULL);
     double u1 = (double)((h1 >> 11) + 1ULL) * 1.1102230246251565e-16; // (0, 1]
     double u2 = maya1_unit(h2);                                        // [0, 1)
     return (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));

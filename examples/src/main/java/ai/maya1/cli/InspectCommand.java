@@ -158,6 +158,8 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static void tokenizer(PrintStream out, Path f) {
+        // the SDK's own tokenizer validates everything it will use (hostile files fail here, naming the field)
+        ai.maya1.tokenizer.HfTokenizer tok = ai.maya1.tokenizer.HfTokenizer.load(f);
         JsonNode root = ModelJson.read(f);
         JsonNode model = root.get("model");
         String type = model.path("type").asText("?");
@@ -185,7 +187,8 @@ final class InspectCommand implements Callable<Integer> {
             special += a.path("special").asBoolean(false) ? 1 : 0;
         }
         out.println("format:     tokenizer.json (" + type + ")");
-        out.println("vocabulary: " + vocab.size() + " model tokens, " + added.size() + " added tokens (" + special + " special), max id " + maxId);
+        out.println("vocabulary: " + vocab.size() + " model tokens, " + added.size() + " added tokens (" + special + " special), max id " + maxId
+                + ", vocab size " + tok.vocabSize());
         if (model.has("merges")) {
             out.println("merges:     " + model.get("merges").size());
         }

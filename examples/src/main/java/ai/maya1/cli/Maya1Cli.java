@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 DownloadCommand.class,
                 ExportOnnxCommand.class,
                 DecodeCodesCommand.class,
+                ServeCommand.class,
+                WorkerCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Maya1Cli implements Runnable {

@@ -73,6 +73,19 @@ class InspectCommandTest {
     }
 
     @Test
+    void summarisesAndValidatesTokenizerJson() throws Exception {
+        Path t = Paths.get(System.getProperty("maya1.fixtures.dir", System.getProperty("user.home") + "/.cache/maya1-java/fixtures"), "llama3", "tokenizer.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(t), "run .ci/fetch-fixtures.sh");
+        Run r = run("inspect", t.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("tokenizer.json (BPE)") && r.out().contains("128000 model tokens, 256 added tokens"), r.out());
+        Path bad = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0},\"merges\":[\"a b c d\"]},\"added_tokens\":[]}");
+        r = run("inspect", bad.toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains(bad.toString()) && r.err().strip().split("\n").length == 1, r.err());
+    }
+
+    @Test
     void summarisesConfigJson() {
         Run r = run("inspect", golden("snac/config_24khz.json").toString());
         assertEquals(0, r.code(), r.err());

@@ -109,7 +109,7 @@ public final class Engine implements AutoCloseable {
                 Math.min(config.contextLength(), c.acoustic().info().contextLength()), c.vocoder().sampleRate(), c.acoustic().info().testModel());
         Engine e = new Engine(config, c, info, lmExec, vocExec);
         if (info.testModel()) {
-            LOG.warn("{}: {}", EngineInfo.TEST_MODEL_LABEL, c.modelId());
+            LOG.warn("{}: the built-in test model is in use", EngineInfo.TEST_MODEL_LABEL);
         }
         if (config.warmUpOnStart()) {
             try {

@@ -208,13 +208,29 @@ final class RequestRun implements AudioStream {
         return lmFramesAtCancel;
     }
 
-    /** Waits until the LM thread has let go of the request (its KV cache is freed). */
+    /**
+     * Waits until the LM thread has let go of the request (its KV cache is freed). Not cut short by an interrupt
+     * of the caller (the wait is bounded by one frame once cancelled); the interrupt status is kept.
+     */
     boolean awaitLmExit(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
         try {
-            return lmExited.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return lmExited.getCount() == 0;
+                }
+                try {
+                    return lmExited.await(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -56,6 +56,11 @@ public final class BF16Matrix extends FloatMatrix {
         return Float.intBitsToFloat((b & 0xFFFF) << 16);
     }
 
+    /** The stored values (batched kernels read them directly). */
+    MemorySegment segment() {
+        return data;
+    }
+
     @Override
     public DType dtype() {
         return DType.BF16;
@@ -134,7 +139,7 @@ public final class BF16Matrix extends FloatMatrix {
                         .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorLanes.sum(acc);
             for (; i < n; i++) { // scalar tail
                 sum += fromBf16(w.get(I16, off + 2L * i)) * x[xOff + i];
             }
@@ -158,7 +163,7 @@ public final class BF16Matrix extends FloatMatrix {
                         .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorLanes.sum(acc);
             for (; i < n; i++) { // scalar tail
                 sum += fromBf16(w.get(I16, off + 2L * i)) * x[xOff + i];
             }

@@ -28,6 +28,11 @@ public final class F32Matrix extends FloatMatrix {
         return new F32Matrix(name, rows, cols, seg);
     }
 
+    /** The stored values (batched kernels read them directly). */
+    MemorySegment segment() {
+        return data;
+    }
+
     @Override
     public DType dtype() {
         return DType.F32;
@@ -78,7 +83,7 @@ public final class F32Matrix extends FloatMatrix {
                 FloatVector wv = FloatVector.fromMemorySegment(fs, w, off + 4L * i, Simd.LE);
                 acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorLanes.sum(acc);
             for (; i < n; i++) { // scalar tail
                 sum += w.get(F32, off + 4L * i) * x[xOff + i];
             }
@@ -98,7 +103,7 @@ public final class F32Matrix extends FloatMatrix {
                 FloatVector wv = FloatVector.fromMemorySegment(fs, w, off + 4L * i, Simd.LE);
                 acc = wv.fma(FloatVector.fromArray(fs, x, xOff + i), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = VectorLanes.sum(acc);
             for (; i < n; i++) { // scalar tail
                 sum += w.get(F32, off + 4L * i) * x[xOff + i];
             }

@@ -132,7 +132,7 @@ public final class Q4_0Matrix extends BlockMatrix {
                 }
                 acc = blockAcc.fma(FloatVector.broadcast(fs, f16(w, o)), acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD); // blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(acc); // blocks tile the row exactly: no scalar tail
         }
 
         /** The production path: same operations as the generic method, with the species a compile-time constant
@@ -158,7 +158,7 @@ public final class Q4_0Matrix extends BlockMatrix {
                 }
                 acc = blockAcc.fma(FloatVector.broadcast(fs, f16(w, o)), acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD); // blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(acc); // blocks tile the row exactly: no scalar tail
         }
     }
 }

@@ -112,51 +112,45 @@ public final class Q4_KMatrix extends BlockMatrix {
                     }
                 }
             }
-            return acc.reduceLanes(VectorOperators.ADD); // super-blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(acc); // super-blocks tile the row exactly: no scalar tail
         }
 
         /** The production path: same operations as the generic method, with the species a compile-time constant
          * (a species that reaches vector code as a parameter of a method the JIT did not inline disables the
          * intrinsics and runs ~100x slower). */
         static float dotPreferred(MemorySegment w, long base, int blocks, float[] x, int xOff) {
-            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
-            FloatVector acc = FloatVector.zero(fs);
+            // one small vector method per 32-weight sub-block returning a float: compiled fully by C2
+            float sum = 0f;
             for (int b = 0; b < blocks; b++) {
                 long o = base + (long) b * BLOCK_BYTES;
                 float d = f16(w, o);
                 float dmin = f16(w, o + 2);
-                for (int c = 0; c < 4; c++) {
-                    float dLo = d * scale(w, o + 4, 2 * c);
-                    float mLo = dmin * min(w, o + 4, 2 * c);
-                    float dHi = d * scale(w, o + 4, 2 * c + 1);
-                    float mHi = dmin * min(w, o + 4, 2 * c + 1);
-                    int xi = xOff + b * QK + c * 64;
-                    for (int h = 0; h < 32; h += 16) {
-                        ByteVector q = ByteVector.fromMemorySegment(Simd.B128, w, o + 16 + c * 32L + h, Simd.LE);
-                        { // inlined by hand: vectors passed to a call the JIT does not inline are boxed
-                            ByteVector qq = q.and((byte) 0x0F);
-                            FloatVector sv = FloatVector.broadcast(fs, dLo);
-                            FloatVector mv = FloatVector.broadcast(fs, -(mLo));
-                            int xb = xi + h;
-                            for (int p = 0; p < 16 / fs.length(); p++) {
-                                FloatVector wv = ((FloatVector) qq.convertShape(VectorOperators.B2F, fs, p)).fma(sv, mv);
-                                acc = wv.fma(FloatVector.fromArray(fs, x, xb + p * fs.length()), acc);
-                            }
-                        }
-                        { // inlined by hand: vectors passed to a call the JIT does not inline are boxed
-                            ByteVector qq = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-                            FloatVector sv = FloatVector.broadcast(fs, dHi);
-                            FloatVector mv = FloatVector.broadcast(fs, -(mHi));
-                            int xb = xi + 32 + h;
-                            for (int p = 0; p < 16 / fs.length(); p++) {
-                                FloatVector wv = ((FloatVector) qq.convertShape(VectorOperators.B2F, fs, p)).fma(sv, mv);
-                                acc = wv.fma(FloatVector.fromArray(fs, x, xb + p * fs.length()), acc);
-                            }
-                        }
-                    }
+                for (int j = 0; j < 8; j++) {
+                    sum += subBlockPreferred(w, o + 16 + (j >> 1) * 32L, (j & 1) != 0, d * scale(w, o + 4, j), dmin * min(w, o + 4, j), x,
+                            xOff + b * QK + j * 32);
                 }
             }
-            return acc.reduceLanes(VectorOperators.ADD); // super-blocks tile the row exactly: no scalar tail
+            return sum;
+        }
+
+        /** {@code Σ_i (scale · q_i − min) · x[xi + i]} over the 32 low (or high) nibbles at {@code q}. */
+        private static float subBlockPreferred(MemorySegment w, long q, boolean high, float scale, float min, float[] x, int xi) {
+            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
+            FloatVector sv = FloatVector.broadcast(fs, scale);
+            FloatVector mv = FloatVector.broadcast(fs, -min);
+            FloatVector acc = FloatVector.zero(fs);
+            for (int h = 0; h < 32; h += 16) {
+                ByteVector v = ByteVector.fromMemorySegment(Simd.B128, w, q + h, Simd.LE);
+                if (high) {
+                    v = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+                }
+                v = v.and((byte) 0x0F);
+                for (int p = 0; p < 16 / fs.length(); p++) {
+                    FloatVector wv = ((FloatVector) v.convertShape(VectorOperators.B2F, fs, p)).fma(sv, mv);
+                    acc = wv.fma(FloatVector.fromArray(fs, x, xi + h + p * fs.length()), acc);
+                }
+            }
+            return VectorLanes.sum(acc);
         }
     }
 }

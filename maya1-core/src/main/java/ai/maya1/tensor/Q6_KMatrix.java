@@ -97,7 +97,7 @@ public final class Q6_KMatrix extends BlockMatrix {
                     }
                 }
             }
-            return acc.reduceLanes(VectorOperators.ADD); // super-blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(acc); // super-blocks tile the row exactly: no scalar tail
         }
 
         /** The production path: same operations as the generic method, with the species a compile-time constant
@@ -130,7 +130,7 @@ public final class Q6_KMatrix extends BlockMatrix {
                     }
                 }
             }
-            return acc.reduceLanes(VectorOperators.ADD); // super-blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(acc); // super-blocks tile the row exactly: no scalar tail
         }
     }
 }

@@ -130,7 +130,7 @@ public final class Q8_0Matrix extends BlockMatrix {
                 }
                 acc = blockAcc.fma(d, acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD); // blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(acc); // blocks tile the row exactly: no scalar tail
         }
 
         /** The production path: same operations as the generic method, with the species a compile-time constant
@@ -156,7 +156,7 @@ public final class Q8_0Matrix extends BlockMatrix {
                 }
                 acc = blockAcc.fma(d, acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD); // blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(acc); // blocks tile the row exactly: no scalar tail
         }
     }
 }

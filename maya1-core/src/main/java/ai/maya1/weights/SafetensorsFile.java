@@ -36,6 +36,8 @@ import java.util.SequencedSet;
 public final class SafetensorsFile implements TensorSource {
     /** Same cap as the reference implementation (100 MB). */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    /** Bounds memory for hostile headers; the largest real checkpoints hold a few thousand tensors per file. */
+    public static final int MAX_TENSORS = 1 << 20;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -208,6 +210,9 @@ public final class SafetensorsFile implements TensorSource {
             if (expected < 0 || expected != end - begin) {
                 throw new ModelFormatException(path, name, dataStart + begin, "byte size " + (end - begin) + " != shape "
                         + java.util.Arrays.toString(shape) + " x " + dtype + " (" + (expected < 0 ? "overflow" : expected + " bytes") + ")");
+            }
+            if (entries.size() >= MAX_TENSORS) {
+                throw new ModelFormatException(path, name, 8, "more than " + MAX_TENSORS + " tensors");
             }
             entries.add(new Entry(name, dtype, shape, begin, end));
         }

@@ -387,6 +387,31 @@ class EnginePipelineTest {
     }
 
     @Test
+    void interruptingTheCallerCancelsTheRequest() throws Exception {
+        engine();
+        lm.nanosPerFrame = 3_000_000;
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        CountDownLatch first = new CountDownLatch(1);
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                engine.stream(SpeechRequest.builder().text("i".repeat(1500)).splitLongText(false).seed(1).build(), c -> {
+                    first.countDown();
+                    return true;
+                });
+            } catch (Throwable e) {
+                error.set(e);
+            }
+        });
+        assertTrue(first.await(10, TimeUnit.SECONDS));
+        t.interrupt();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertTrue(error.get() instanceof ai.maya1.Maya1Exception, String.valueOf(error.get()));
+        assertEquals(0, engine.activeRequests(), "released before stream() returned");
+        assertEquals(0, lm.active.get());
+    }
+
+    @Test
     void listenerExceptionsPropagateAndFreeTheRequest() {
         engine();
         SpeechListener boom = c -> {

@@ -24,7 +24,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * One decode step (a token through every layer with the KV cache, then the output head) of random-weight models
  * with real shapes: Maya1 / Llama-3.2-3B ({@code maya1-3b}: hidden 3072, 24/8 heads, vocab 156960; {@code layers}
- * may be lowered to stay under the memory budget, scale per-layer time to 28) and Llama-3.2-1B ({@code llama-1b}).
+ * may be lowered to stay under the memory budget, scale per-layer time to 28) and Llama-3.2-1B ({@code llama-1b}: its body with the Maya1 vocabulary of 156960, so the SNAC rows exist).
  * {@code head=constrained} computes the 4097 rows the SNAC frame grammar allows, {@code full} all rows.
  * The setup prints the weight bytes each token reads; tokens/s roofline = triad GB/s / bytes per token.
  */
@@ -60,7 +60,7 @@ public class DecodeBenchmark {
         LlamaConfig.RopeScaling rs = new LlamaConfig.RopeScaling("llama3", 32, 1, 4, 8192);
         return switch (shape) {
             case "maya1-3b" -> new LlamaConfig(3072, 8192, layers, 24, 8, 128, 156960, 1e-5f, 500000.0, rs, 131072, true, null);
-            case "llama-1b" -> new LlamaConfig(2048, 8192, Math.min(layers, 16), 32, 8, 64, 128256, 1e-5f, 500000.0, rs, 131072, true, null);
+            case "llama-1b" -> new LlamaConfig(2048, 8192, Math.min(layers, 16), 32, 8, 64, 156960, 1e-5f, 500000.0, rs, 131072, true, null);
             default -> throw new IllegalArgumentException(shape);
         };
     }
@@ -87,6 +87,19 @@ public class DecodeBenchmark {
     public void tearDown() {
         exec.close();
         weights.close();
+    }
+
+    /** A 64-token prompt as one batched prefill (fresh cache each time; last position's constrained head rows). */
+    @Benchmark
+    public void prefill64(Blackhole bh) {
+        KvCache c = model.newCache(prompt, KvCache.Precision.F32);
+        int[] p = new int[prompt];
+        for (int i = 0; i < prompt; i++) {
+            p[i] = 128000 + 7 * i;
+        }
+        float[] h = model.forward(exec, c, p, null);
+        model.logitRows(exec, h, prompt - 1, 128266, 128266 + 4096, logits, 0);
+        bh.consume(logits[0]);
     }
 
     /** One token: all layers with the KV cache (context 64..~2000), then the head rows. */

@@ -7,12 +7,16 @@ import ai.maya1.spi.Availability;
 import ai.maya1.tensor.VectorSupport;
 import ai.maya1.tensor.WeightFormat;
 import ai.maya1.weights.ModelFormatException;
-import ai.maya1.weights.SafetensorsFile;
+import ai.maya1.weights.TensorSources;
+import ai.maya1.weights.gguf.GgufFile;
 import ai.maya1.weights.TensorSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The pure-Java acoustic backend ("java", priority 10): a folder with config.json and safetensors weights. */
+/**
+ * The pure-Java acoustic backend ("java", priority 10): a folder with config.json and safetensors (single or sharded)
+ * or a PyTorch checkpoint, or a GGUF file.
+ */
 public final class JavaAcousticModelProvider implements AcousticModelProvider {
     /** Context length when the spec gives none: Maya1 prompts plus a few minutes of audio. */
     public static final int DEFAULT_CONTEXT_LENGTH = 8192;
@@ -34,18 +38,14 @@ public final class JavaAcousticModelProvider implements AcousticModelProvider {
 
     @Override
     public AcousticModel open(AcousticModelSpec spec) {
-        Path dir = spec.model();
-        Path configFile = Files.isDirectory(dir) ? dir.resolve("config.json") : dir.resolveSibling("config.json");
-        if (!Files.isRegularFile(configFile)) {
-            throw new ModelFormatException(configFile, "missing config.json beside the weights");
-        }
-        LlamaConfig config = LlamaConfig.load(configFile);
+        Path model = spec.model();
         WeightFormat format = WeightFormat.parse(spec.weightFormat());
-        TensorSource source = openTensors(dir);
+        TensorSource source = openTensors(model);
         try {
-            LlamaModel model = LlamaModel.load(config, source, format);
+            LlamaConfig config = configFor(model, source);
+            LlamaModel llama = LlamaModel.load(config, source, format);
             int ctx = spec.contextLength() > 0 ? spec.contextLength() : Math.min(DEFAULT_CONTEXT_LENGTH, config.maxPositionEmbeddings());
-            return new JavaAcousticModel(dir.toString(), model, source, spec.executor(), ctx, spec.kvBudgetBytes(),
+            return new JavaAcousticModel(model.toString(), llama, source, spec.executor(), ctx, spec.kvBudgetBytes(),
                     spec.kvBf16() ? KvCache.Precision.BF16 : KvCache.Precision.F32);
         } catch (RuntimeException e) {
             source.close();
@@ -54,24 +54,23 @@ public final class JavaAcousticModelProvider implements AcousticModelProvider {
     }
 
     /**
-     * Opens the weights of a model folder (or a file). Kept in one place so that the lead can switch it to
-     * {@code TensorSources.open} (every supported format) at merge.
+     * The model's configuration: a GGUF file carries it in its metadata (llama.cpp's converter writes every
+     * hyper-parameter there, RoPE scaling included); every other format has a Hugging Face config.json in the model
+     * folder or beside the weights file.
      */
+    public static LlamaConfig configFor(Path model, TensorSource source) {
+        if (source instanceof GgufFile gguf) {
+            return LlamaConfig.parse(gguf.llamaConfigJson(), gguf.path());
+        }
+        Path configFile = Files.isDirectory(model) ? model.resolve("config.json") : model.resolveSibling("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new ModelFormatException(configFile, "missing config.json beside the weights");
+        }
+        return LlamaConfig.load(configFile);
+    }
+
+    /** Opens the weights of a model folder or file in any supported format (see {@link TensorSources#open}). */
     public static TensorSource openTensors(Path fileOrFolder) {
-        if (Files.isDirectory(fileOrFolder)) {
-            Path index = fileOrFolder.resolve("model.safetensors.index.json");
-            if (Files.isRegularFile(index)) {
-                return ShardedSafetensors.open(index);
-            }
-            Path single = fileOrFolder.resolve("model.safetensors");
-            if (Files.isRegularFile(single)) {
-                return SafetensorsFile.open(single);
-            }
-            throw new ModelFormatException(fileOrFolder, "no model.safetensors.index.json or model.safetensors in this folder");
-        }
-        if (fileOrFolder.getFileName().toString().endsWith(".index.json")) {
-            return ShardedSafetensors.open(fileOrFolder);
-        }
-        return SafetensorsFile.open(fileOrFolder);
+        return TensorSources.open(fileOrFolder);
     }
 }

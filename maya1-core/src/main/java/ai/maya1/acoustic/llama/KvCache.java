@@ -125,16 +125,8 @@ public final class KvCache {
     /** {@code q[qOff..qOff+d) · key(layer, pos, head)}. */
     float dotKey(int layer, int pos, int head, int d, float[] q, int qOff) {
         int o = pos * kvDim + head * d;
-        float acc = 0f;
-        if (precision == Precision.F32) {
-            return ai.maya1.tensor.VecMath.dot(q, qOff, keysF[layer], o, d);
-        } else {
-            short[] k = keysB[layer];
-            for (int i = 0; i < d; i++) {
-                acc += q[qOff + i] * Float.intBitsToFloat((k[o + i] & 0xFFFF) << 16);
-            }
-        }
-        return acc;
+        return precision == Precision.F32 ? ai.maya1.tensor.VecMath.dot(q, qOff, keysF[layer], o, d)
+                : ai.maya1.tensor.VecMath.dotBf16(q, qOff, keysB[layer], o, d);
     }
 
     /** {@code out[outOff..+d) += p · value(layer, pos, head)}. */
@@ -143,10 +135,7 @@ public final class KvCache {
         if (precision == Precision.F32) {
             ai.maya1.tensor.VecMath.axpy(p, valuesF[layer], o, out, outOff, d);
         } else {
-            short[] v = valuesB[layer];
-            for (int i = 0; i < d; i++) {
-                out[outOff + i] += p * Float.intBitsToFloat((v[o + i] & 0xFFFF) << 16);
-            }
+            ai.maya1.tensor.VecMath.axpyBf16(p, valuesB[layer], o, out, outOff, d);
         }
     }
 

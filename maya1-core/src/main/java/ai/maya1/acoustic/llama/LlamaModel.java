@@ -29,7 +29,7 @@ public final class LlamaModel {
     private final String weightFormatName;
 
     /** One decoder layer's weights. */
-    record Layer(float[] attnNorm, FloatMatrix wq, FloatMatrix wk, FloatMatrix wv, FloatMatrix wo, float[] mlpNorm,
+    public record Layer(float[] attnNorm, FloatMatrix wq, FloatMatrix wk, FloatMatrix wv, FloatMatrix wo, float[] mlpNorm,
                  FloatMatrix gate, FloatMatrix up, FloatMatrix down) {
     }
 
@@ -89,6 +89,21 @@ public final class LlamaModel {
     /** "BF16", "Q8_0", ... (the layers' matrices), or "mixed [..]". */
     public String weightFormatName() {
         return weightFormatName;
+    }
+
+    /** Decoder layer {@code l}'s weights (the batched forward of {@code ai.maya1.acoustic.batch} reads them). */
+    public Layer layer(int l) {
+        return layers[l];
+    }
+
+    /** The final RMSNorm weight. */
+    public float[] finalNormWeight() {
+        return finalNorm;
+    }
+
+    /** The rotary tables of this model. */
+    public Rope rope() {
+        return rope;
     }
 
     public FloatMatrix outputHead() {

@@ -1,5 +1,6 @@
 package ai.maya1.vocoder.snac;
 
+import ai.maya1.tensor.VectorLanes;
 import ai.maya1.concurrent.ComputeExecutor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -212,7 +213,7 @@ final class SnacVectorKernels {
         for (int j = 0; j < vecEnd; j += V) {
             acc = FloatVector.fromArray(F, w, j).fma(FloatVector.fromArray(F, a, aOff + j), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorLanes.sum(acc);
         for (int j = vecEnd; j < n; j++) {
             s = Math.fma(w[j], a[aOff + j], s);
         }

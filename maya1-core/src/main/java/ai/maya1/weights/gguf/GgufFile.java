@@ -51,7 +51,9 @@ import java.util.regex.Pattern;
 public final class GgufFile implements TensorSource {
     public static final int MAX_ARRAY_DEPTH = 3;
     static final int MAX_KEY_BYTES = 65_535;
-    static final long MAX_COUNT = 1L << 26;
+    /** Caps on tensor and key/value counts (real files: hundreds to a few thousand) and array lengths (vocabularies: ~256K). */
+    static final long MAX_COUNT = 1L << 20;
+    static final long MAX_ARRAY = 1L << 24;
     static final int MAX_DIMS = 4;
     static final String ROPE_FREQS = "rope_freqs.weight";
 
@@ -544,9 +546,13 @@ public final class GgufFile implements TensorSource {
         }
 
         long count(String what, long minEach) {
+            return count(what, minEach, MAX_COUNT);
+        }
+
+        long count(String what, long minEach, long max) {
             long p = pos;
             long c = u64(what);
-            if (c < 0 || c > MAX_COUNT || (minEach > 0 && c > remaining() / minEach)) {
+            if (c < 0 || c > max || (minEach > 0 && c > remaining() / minEach)) {
                 throw new ModelFormatException(path, what, p, "absurd count " + Long.toUnsignedString(c) + " for " + remaining() + " remaining bytes");
             }
             return c;
@@ -618,7 +624,7 @@ public final class GgufFile implements TensorSource {
                 throw new ModelFormatException(path, key, p, "arrays nested deeper than " + MAX_ARRAY_DEPTH);
             }
             ValueType et = valueType(key);
-            long n = count(key, et.minBytes);
+            long n = count(key, et.minBytes, MAX_ARRAY);
             int len = (int) n;
             switch (et) {
                 case STRING: {

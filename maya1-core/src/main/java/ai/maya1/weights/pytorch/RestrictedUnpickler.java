@@ -81,6 +81,9 @@ final class RestrictedUnpickler {
         }
     };
 
+    /** Caps the stack and the memo (a torch state dict needs a few per tensor) so memory stays bounded. */
+    static final int MAX_ITEMS = 2_000_000;
+
     private final Path path;
     private final MemorySegment data;
     private final StorageResolver storages;
@@ -198,7 +201,7 @@ final class RestrictedUnpickler {
     }
 
     private void push(Object o) {
-        if (stack.size() > 10_000_000) {
+        if (stack.size() > MAX_ITEMS) {
             throw bad(pos, "pickle stack too deep");
         }
         stack.add(o);
@@ -378,7 +381,7 @@ final class RestrictedUnpickler {
     }
 
     private void memo(long idx) {
-        if (memo.size() > 50_000_000) {
+        if (memo.size() > MAX_ITEMS) {
             throw bad(pos, "pickle memo too large");
         }
         memo.put(idx, peek());

@@ -194,4 +194,23 @@ class SnacStreamTest {
         float tailErr = SnacGolden.maxAbsDiff(offline, offline.length - 1024, streamed, offline.length - 1024, 1024);
         assertTrue(tailErr <= 1e-4f, "tail error " + tailErr);
     }
+
+    @Test
+    void lowLatencyWithWarmupTrimDropsTheSameSamples() {
+        SnacDecoder dec = SnacGolden.reducedDecoder();
+        SnacFrame[] f = randomFrames(6, 12);
+        float[] trimmed = dec.decode(SnacCodes.of(Arrays.asList(f)), NoiseMode.seeded(4), true)[0];
+        List<float[]> parts = new ArrayList<>();
+        try (SnacStream s = dec.openStream(NoiseMode.seeded(4), SnacStreamOptions.builder().lowLatency(true).trimWarmup(true).build())) {
+            for (SnacFrame fr : f) {
+                parts.add(s.push(fr));
+            }
+            parts.add(s.flush());
+            assertEquals(trimmed.length, s.samplesEmitted());
+        }
+        float[] streamed = concat(parts);
+        assertEquals(trimmed.length, streamed.length);
+        // the exact tail matches
+        assertTrue(SnacGolden.maxAbsDiff(trimmed, trimmed.length - 2048, streamed, streamed.length - 2048, 2048) <= 1e-4f);
+    }
 }

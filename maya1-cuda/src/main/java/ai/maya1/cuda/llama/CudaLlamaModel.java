@@ -45,7 +45,10 @@ public final class CudaLlamaModel implements AcousticModel {
     public static final int CODE_END = 128258;
     public static final int EOT = 128009;
     static final int PREFILL_CHUNK = 256;
+    /** Keys per attention split in prefill (many queries already fill the GPU). */
     static final int ATTN_CHUNK = 256;
+    /** Keys per attention split in a decode step: more, shorter splits so one query still fills the SMs. */
+    static final int DECODE_ATTN_CHUNK = 64;
     static final int MAX_SESSIONS = 64;
 
     private final CudaDevice device;
@@ -179,7 +182,8 @@ public final class CudaLlamaModel implements AcousticModel {
         final CudaStream stream = device.createStream();
         final int d = cfg.hiddenSize(), hd = cfg.headDim(), h = cfg.heads(), kv = cfg.kvHeads(), inter = cfg.intermediateSize();
         final long layerStride = (long) kv * contextLength * hd; // elements
-        final int maxSplit = (contextLength + ATTN_CHUNK - 1) / ATTN_CHUNK;
+        final int maxSplit = (contextLength + DECODE_ATTN_CHUNK - 1) / DECODE_ATTN_CHUNK; // decode (one query)
+        final int maxPrefillSplit = (contextLength + ATTN_CHUNK - 1) / ATTN_CHUNK;
         final DeviceBuffer kc, vc, x, xn, xbf, q, k, v, attn, gate, up, act, partial, logits, seen, ids, pos, slot, outId;
         CUgraphExec decodeGraph;
         boolean closed;
@@ -199,7 +203,7 @@ public final class CudaLlamaModel implements AcousticModel {
             gate = device.allocate(4L * p * inter, "gate");
             up = device.allocate(4L * p * inter, "up");
             act = device.allocate(4L * p * inter, "act");
-            partial = device.allocate(4L * p * h * maxSplit * (hd + 2), "attention partials");
+            partial = device.allocate(4L * Math.max((long) p * maxPrefillSplit, maxSplit) * h * (hd + 2), "attention partials");
             logits = device.allocate(4L * (cfg.vocabSize() + 1), "logits");
             seen = device.allocate(cfg.vocabSize(), "seen ids");
             ids = device.allocate(4L * p, "token ids");
@@ -276,7 +280,7 @@ public final class CudaLlamaModel implements AcousticModel {
     }
 
     /** Embeds s.ids[0..t) and runs every layer; positions in s.pos. Leaves the hidden states in s.x. */
-    private void forward(Session s, int t, int nSplit) {
+    private void forward(Session s, int t, int nSplit, int chunk) {
         LlamaGpuWeights.Linear e = w.embed;
         int dtype = switch (e.format()) {
             case F32 -> 0;
@@ -305,7 +309,7 @@ public final class CudaLlamaModel implements AcousticModel {
                     .ptr(s.pos).i32(s.kv).i32(s.hd).ptr(s.kc, layerOff).ptr(s.vc, layerOff).i64(cfg.layers() * s.layerStride).i32(contextLength));
             (kvBf16 ? kAttnBf16 : kAttnF32).launch(s.stream, s.h, nSplit, t, 128, 0, KernelArgs.of().ptr(s.q).ptr(s.kc, layerOff)
                     .ptr(s.vc, layerOff).i64(cfg.layers() * s.layerStride).i32(contextLength).ptr(s.slot).ptr(s.pos).i32(s.h).i32(s.kv)
-                    .i32(s.hd).i32(ATTN_CHUNK).f32(scale).ptr(s.partial));
+                    .i32(s.hd).i32(chunk).f32(scale).ptr(s.partial));
             kCombine.launch(s.stream, s.h, t, 1, 128, 0, KernelArgs.of().ptr(s.partial).i32(s.h).i32(s.hd).i32(nSplit).ptr(s.attn));
             linear(s, L.o(), s.attn, 0, t, s.x, 0, s.d, true, 0, s.d);
             kNorm.launch(s.stream, t, 1, 1, 256, 0, KernelArgs.of().ptr(s.x).ptr(L.mlpNorm()).ptr(s.xn).i32(s.d).f32(cfg.rmsNormEps()));
@@ -349,7 +353,7 @@ public final class CudaLlamaModel implements AcousticModel {
         for (int t0 = 0; t0 < prompt.length; t0 += PREFILL_CHUNK) {
             int t = Math.min(PREFILL_CHUNK, prompt.length - t0);
             setTokens(s, prompt, t0, t, t0);
-            forward(s, t, ceil(t0 + t, ATTN_CHUNK));
+            forward(s, t, ceil(t0 + t, ATTN_CHUNK), ATTN_CHUNK);
             last = t - 1;
         }
         return last;
@@ -358,12 +362,8 @@ public final class CudaLlamaModel implements AcousticModel {
     /** One decode step for token {@code id} at {@code position}: graph replay when enabled. */
     private void decodeStep(Session s, int id, int position) {
         setTokens(s, new int[] {id}, 0, 1, position);
-        if (!graphs) {
-            forward(s, 1, ceil(position + 1, ATTN_CHUNK));
-            return;
-        }
-        if (s.decodeGraph == null) { // capture failed at load: eager launches
-            forward(s, 1, ceil(position + 1, ATTN_CHUNK));
+        if (!graphs || s.decodeGraph == null) { // no graphs, or capture failed at load: eager launches
+            forward(s, 1, ceil(position + 1, DECODE_ATTN_CHUNK), DECODE_ATTN_CHUNK);
             return;
         }
         int rc = JCudaDriver.cuGraphLaunch(s.decodeGraph, s.stream.handle());
@@ -381,7 +381,7 @@ public final class CudaLlamaModel implements AcousticModel {
         }
         CUgraph graph = new CUgraph();
         try {
-            forward(s, 1, s.maxSplit);
+            forward(s, 1, s.maxSplit, DECODE_ATTN_CHUNK);
         } finally {
             rc = JCudaDriver.cuStreamEndCapture(s.stream.handle(), graph);
         }
@@ -528,7 +528,7 @@ public final class CudaLlamaModel implements AcousticModel {
                 for (int t0 = 0; t0 < prompt.length; t0 += PREFILL_CHUNK) {
                     int t = Math.min(PREFILL_CHUNK, prompt.length - t0);
                     setTokens(s, prompt, t0, t, t0);
-                    forward(s, t, ceil(t0 + t, ATTN_CHUNK));
+                    forward(s, t, ceil(t0 + t, ATTN_CHUNK), ATTN_CHUNK);
                     kNorm.launch(s.stream, t, 1, 1, 256, 0, KernelArgs.of().ptr(s.x).ptr(w.finalNorm).ptr(s.xn).i32(s.d).f32(cfg.rmsNormEps()));
                     linear(s, w.head, s.xn, 0, t, all, 0, v, false, 0, v);
                     s.stream.synchronize();

@@ -104,43 +104,16 @@ public final class CudaSnacVocoder implements Vocoder {
 
     @Override
     public float[][] decode(SnacCodes codes, NoiseMode noise) {
+        ensureOpen();
         return decode(codes, toNoise(noise));
     }
 
     /**
      * Decodes with the NoiseBlocks fed explicit noise, {@code noise[block][item][position]} for decoder.model.2..5
-     * (the golden data's noise case). Testing aid.
+     * (the golden data's noise case); same as {@code decode(codes, NoiseMode.given(noise))}.
      */
     public float[][] decodeWithNoise(SnacCodes codes, float[][][] noise) {
-        ensureOpen();
-        device.makeCurrent();
-        int blocks = config.decoderRates().length;
-        if (noise.length != blocks) {
-            throw new IllegalArgumentException("need noise for " + blocks + " blocks, got " + noise.length);
-        }
-        ai.maya1.cuda.DeviceBuffer[] bufs = new ai.maya1.cuda.DeviceBuffer[blocks];
-        long[] stride = new long[blocks];
-        try {
-            for (int k = 0; k < blocks; k++) {
-                int items = noise[k].length;
-                int len = noise[k][0].length;
-                stride[k] = len;
-                float[] flat = new float[items * len];
-                for (int b = 0; b < items; b++) {
-                    System.arraycopy(noise[k][b], 0, flat, b * len, len);
-                }
-                bufs[k] = device.allocate(4L * flat.length, "explicit noise " + k);
-                bufs[k].upload(flat);
-            }
-            device.synchronize();
-            return decode(codes, new SnacPipeline.Noise(2, 0, bufs, stride));
-        } finally {
-            for (ai.maya1.cuda.DeviceBuffer b : bufs) {
-                if (b != null) {
-                    b.close();
-                }
-            }
-        }
+        return decode(codes, NoiseMode.given(noise));
     }
 
     private float[][] decode(SnacCodes codes, SnacPipeline.Noise noise) {
@@ -179,13 +152,54 @@ public final class CudaSnacVocoder implements Vocoder {
         return s;
     }
 
-    static SnacPipeline.Noise toNoise(NoiseMode noise) {
+    /** The pipeline's noise; {@link NoiseMode.Given} tensors are uploaded (the pipeline frees them). */
+    private SnacPipeline.Noise toNoise(NoiseMode noise) {
         return switch (noise) {
             case NoiseMode.Zero z -> SnacPipeline.Noise.none();
-            case NoiseMode.Seeded s -> new SnacPipeline.Noise(1, s.seed(), null, null);
-            case NoiseMode.Given g -> throw new IllegalArgumentException(
-                    "the CUDA vocoder does not take given noise tensors (NoiseMode.Given); use zero() or seeded(seed)");
+            case NoiseMode.Seeded s -> new SnacPipeline.Noise(1, s.seed(), null, null, null);
+            case NoiseMode.Given g -> uploadGiven(g.perBlock());
         };
+    }
+
+    private SnacPipeline.Noise uploadGiven(float[][][] perBlock) {
+        int blocks = config.decoderRates().length;
+        if (perBlock == null || perBlock.length != blocks) {
+            throw new IllegalArgumentException("given noise needs " + blocks + " blocks, got " + (perBlock == null ? "null" : perBlock.length));
+        }
+        device.makeCurrent();
+        ai.maya1.cuda.DeviceBuffer[] bufs = new ai.maya1.cuda.DeviceBuffer[blocks];
+        long[] stride = new long[blocks];
+        int[] items = new int[blocks];
+        try {
+            for (int k = 0; k < blocks; k++) {
+                items[k] = perBlock[k].length;
+                if (items[k] == 0) {
+                    throw new IllegalArgumentException("given noise of block " + k + " has no batch items");
+                }
+                int len = perBlock[k][0].length;
+                for (float[] row : perBlock[k]) {
+                    if (row.length != len) {
+                        throw new IllegalArgumentException("given noise of block " + k + " has batch items of different lengths");
+                    }
+                }
+                stride[k] = len;
+                float[] flat = new float[Math.max(1, items[k] * len)];
+                for (int b = 0; b < items[k]; b++) {
+                    System.arraycopy(perBlock[k][b], 0, flat, b * len, len);
+                }
+                bufs[k] = device.allocate(4L * flat.length, "given noise " + k);
+                bufs[k].upload(flat);
+            }
+            device.synchronize();
+            return new SnacPipeline.Noise(2, 0, bufs, stride, items);
+        } catch (RuntimeException e) {
+            for (ai.maya1.cuda.DeviceBuffer b : bufs) {
+                if (b != null) {
+                    b.close();
+                }
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -16,10 +16,14 @@ import java.util.List;
  * one push (or a few) and a flush, so both paths run the same kernels. Not thread-safe; closing twice is safe.
  */
 final class SnacPipeline implements AutoCloseable {
-    /** How NoiseBlocks draw: 0 none, 1 counter-based generator, 2 explicit tensors (golden tests). */
-    record Noise(int mode, long seed, DeviceBuffer[] explicit, long[] explicitStride) {
+    /**
+     * How NoiseBlocks draw: 0 none, 1 counter-based generator, 2 given tensors ({@code explicit[k]} holds
+     * {@code explicitItems[k]} rows of {@code explicitStride[k]} positions). Given buffers are closed with the
+     * pipeline.
+     */
+    record Noise(int mode, long seed, DeviceBuffer[] explicit, long[] explicitStride, int[] explicitItems) {
         static Noise none() {
-            return new Noise(0, 0, null, null);
+            return new Noise(0, 0, null, null, null);
         }
     }
 
@@ -193,6 +197,10 @@ final class SnacPipeline implements AutoCloseable {
                         KernelArgs.of().ptr(b.tconvW()).ptr(b.tconvB()).ptr(rings[si]).i32(ringCap[si]).i64(nIn[si]).ptr(b.alpha())
                                 .ptr(dst).i32(dstCap).i64(a).i32(cnt).i32(b.ci()).i32(b.co()).i32(st.stride()).i32(st.padding()).i32(batch));
                 if (noisy) {
+                    if (noise.mode() == 2 && (a + cnt > noise.explicitStride()[blockIndex] || noise.explicitItems()[blockIndex] < batch)) {
+                        throw new IllegalArgumentException("given noise has no value for block " + blockIndex + ", batch items 0.."
+                                + (batch - 1) + ", positions " + a + ".." + (a + cnt - 1));
+                    }
                     pointwise(b.noiseW(), null, temps[si], tempCap[si], null, temps[si], tempCap[si], noise.mode(), blockIndex,
                             rings[si + 1], ringCap[si + 1], a, cnt, b.co(), b.co());
                 }
@@ -275,6 +283,13 @@ final class SnacPipeline implements AutoCloseable {
         closed = true;
         for (DeviceBuffer b : owned) {
             b.close();
+        }
+        if (noise.explicit() != null) {
+            for (DeviceBuffer b : noise.explicit()) {
+                if (b != null) {
+                    b.close();
+                }
+            }
         }
         if (stream != null) {
             stream.close();

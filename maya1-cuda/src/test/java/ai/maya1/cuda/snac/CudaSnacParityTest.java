@@ -153,6 +153,29 @@ class CudaSnacParityTest {
         }
     }
 
+    /** Seeded NoiseBlocks: the cuda backend gives the java backend's audio (same counter-based noise). */
+    @Test
+    void seededAudioMatchesTheCpuDecoder() {
+        try (SafetensorsFile f = SafetensorsFile.open(GoldenData.golden("snac/weights_reduced.safetensors"));
+             ai.maya1.concurrent.ComputeExecutor ex = new ai.maya1.concurrent.ComputeExecutor(1, "cpu-snac")) {
+            ai.maya1.vocoder.snac.SnacDecoder cpu = ai.maya1.vocoder.snac.SnacDecoder.load(f,
+                    ai.maya1.vocoder.snac.SnacConfig.load(GoldenData.golden("snac/config_reduced.json")), ex);
+            for (String name : new String[] {"case2", "case4_batch2"}) {
+                float[] want = flat(cpu.decode(codes(name), NoiseMode.seeded(77)));
+                float[] got = flat(vocoder.decode(codes(name), NoiseMode.seeded(77)));
+                float err = GoldenData.maxAbsDiff(want, got);
+                assertTrue(err <= 1e-4f, name + " seeded: max |cuda - java| " + err);
+            }
+        }
+    }
+
+    @Test
+    void givenNoiseBeyondItsLengthIsRefused() {
+        float[][][] noise = new float[4][1][4];
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> vocoder.decode(codes("case2"), NoiseMode.given(noise)));
+    }
+
     @Test
     void gpuNoiseGeneratorMatchesTheJavaFormula() {
         try (CudaModule m = device.loadModule(KernelResources.SNAC); CudaStream st = device.createStream();
