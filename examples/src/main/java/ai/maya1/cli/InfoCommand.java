@@ -34,7 +34,7 @@ final class InfoCommand implements Callable<Integer> {
             out.println("  (none found on the class path)");
         }
         for (Backends.Found<P> f : found) {
-            out.printf("  %-6s priority %3d  %-13s %s%n", f.provider().name(), f.provider().priority(),
+            out.printf("  %-12s priority %3d  %-11s %s%n", f.provider().name(), f.provider().priority(),
                     f.availability().available() ? "available" : "unavailable", f.availability().reason());
         }
     }
