@@ -33,9 +33,14 @@ import java.util.List;
  */
 public final class SnacOnnxExporter {
 
-    /** Export options. */
     /**
-     * @param communitySignature name inputs/outputs as {@code onnx-community/snac_24khz-ONNX} does
+     * Export options.
+     *
+     * @param fp16               store weights as float16 (cast to float32 in the graph)
+     * @param streaming          the stateful streaming graph
+     * @param noiseInputs        NoiseBlock noise inputs (else the deterministic decoder)
+     * @param externalData       where initializers go
+     * @param communitySignature name inputs/outputs as {@code onnx-community/snac_24khz-ONNX} does name inputs/outputs as {@code onnx-community/snac_24khz-ONNX} does
      *                           ({@code audio_codes.0..2} to {@code audio_values}, no noise inputs); offline only
      */
     public record Options(boolean fp16, boolean streaming, boolean noiseInputs, OnnxModel.ExternalData externalData,
