@@ -1,12 +1,17 @@
 // llama.cpp side of the maya1-java side-by-side decode benchmark (issue 5).
-// Install once outside the repo (pinned):  mkdir -p /tmp/llamacpp && cd /tmp/llamacpp && npm install node-llama-cpp@3.21.1
-// Run:  NODE_PATH=/tmp/llamacpp/node_modules node tools/bench/llamacpp/decode-bench.mjs FILE.gguf [threads=2] [prompt=64] [gen=64]
+// Install (pinned in package.json; node_modules is git-ignored): cd tools/bench/llamacpp && npm install
+//   or outside the repo: mkdir -p /tmp/llamacpp && cd /tmp/llamacpp && npm install node-llama-cpp@3.21.1 (then NODE_PATH=/tmp/llamacpp/node_modules)
+// Run:  node tools/bench/llamacpp/decode-bench.mjs FILE.gguf [threads=2] [prompt=64] [gen=64]
 // Prebuilt CPU binary only (gpu: false, build: "never", skipDownload: true): nothing is compiled or downloaded.
 // Times prompt eval (one batched call) and token generation (one token per step, greedy, full-vocab logits).
 import {createRequire} from "node:module";
+import fs from "node:fs";
 import path from "node:path";
+import {fileURLToPath} from "node:url";
 
-const require = createRequire(path.join(process.env.NODE_PATH ?? "/tmp/llamacpp/node_modules", "x.js"));
+const local = path.join(path.dirname(fileURLToPath(import.meta.url)), "node_modules");
+const modules = process.env.NODE_PATH ?? (fs.existsSync(local) ? local : "/tmp/llamacpp/node_modules");
+const require = createRequire(path.join(modules, "x.js"));
 const {getLlama, LlamaLogLevel} = await import(require.resolve("node-llama-cpp"));
 
 const [file, threadsArg = "2", promptArg = "64", genArg = "64"] = process.argv.slice(2);
