@@ -59,6 +59,7 @@ public final class Engine implements AutoCloseable {
     private final EngineInfo info;
     private final ComputeExecutor lmExecutor;
     private final ComputeExecutor vocoderExecutor;
+    private final ai.maya1.vocoder.snac.VocoderPump vocoderPump; // null unless config.batchedVocoder()
     private final ExecutorService lmThreads;
     private final Admission admission;
     private final SpeechCache cache;
@@ -77,6 +78,7 @@ public final class Engine implements AutoCloseable {
         this.lmExecutor = lmExecutor;
         this.vocoderExecutor = vocoderExecutor;
         this.id = ENGINE_IDS.incrementAndGet();
+        this.vocoderPump = config.batchedVocoder() ? new ai.maya1.vocoder.snac.VocoderPump("maya1-" + id + "-vocoder") : null;
         this.lmThreads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon(true).name("maya1-" + id + "-request-", 1).factory());
         this.admission = new Admission(config.maxConcurrentRequests(), config.maxQueuedRequests());
         this.cache = config.cache() != null ? config.cache()
@@ -487,6 +489,9 @@ public final class Engine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         metrics.close();
+        if (vocoderPump != null) {
+            vocoderPump.close();
+        }
         closeQuietly(components.acoustic());
         closeQuietly(components.vocoder());
         if (lmExecutor != null) {
@@ -495,6 +500,11 @@ public final class Engine implements AutoCloseable {
         if (vocoderExecutor != null) {
             vocoderExecutor.close();
         }
+    }
+
+    /** The shared batched vocoder thread, or null when {@link Maya1Config#batchedVocoder()} is off. */
+    ai.maya1.vocoder.snac.VocoderPump vocoderPump() {
+        return vocoderPump;
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -302,7 +302,7 @@ final class RequestRun implements AudioStream {
                 }
                 ensurePiece(f.piece());
                 long t0 = System.nanoTime();
-                float[] pcm = vstream.push(batch.toArray(new SnacFrame[0]));
+                float[] pcm = vocode(batch.toArray(new SnacFrame[0]), false);
                 vocoderNanos += System.nanoTime() - t0;
                 framesDecoded += batch.size();
                 emit(joiner.accept(pcm), f.piece(), false);
@@ -310,7 +310,7 @@ final class RequestRun implements AudioStream {
             case PieceEnd pe -> {
                 ensurePiece(pe.piece());
                 long t0 = System.nanoTime();
-                float[] pcm = vstream.flush();
+                float[] pcm = vocode(null, true);
                 vocoderNanos += System.nanoTime() - t0;
                 vstream.close();
                 vstream = null;
@@ -342,6 +342,35 @@ final class RequestRun implements AudioStream {
 
     private static boolean stops(FinishReason fr) {
         return fr == FinishReason.CANCELLED || fr == FinishReason.DEADLINE || fr == FinishReason.ERROR;
+    }
+
+    /**
+     * Pushes (or flushes) the current piece's vocoder stream: through the engine's shared pump when batching is on
+     * and the stream is an exact Java SNAC stream (bit-identical samples, decoded together with the other
+     * requests' streams), directly otherwise.
+     */
+    private float[] vocode(SnacFrame[] frames, boolean flush) {
+        ai.maya1.vocoder.snac.VocoderPump pump = engine.vocoderPump();
+        if (pump != null && vstream instanceof ai.maya1.vocoder.snac.SnacStream s) {
+            java.util.concurrent.CompletableFuture<float[]> f = flush ? pump.flush(s) : pump.push(s, frames);
+            try {
+                return f.get();
+            } catch (InterruptedException ie) {
+                cancel();
+                Thread.currentThread().interrupt();
+                throw new Maya1Exception("interrupted while waiting for the vocoder", ie);
+            } catch (java.util.concurrent.ExecutionException ee) {
+                Throwable c = ee.getCause();
+                if (c instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (c instanceof Error er) {
+                    throw er;
+                }
+                throw new Maya1Exception("vocoder failed", c);
+            }
+        }
+        return flush ? vstream.flush() : vstream.push(frames);
     }
 
     private void ensurePiece(int piece) {

@@ -38,6 +38,7 @@ public final class Maya1Config {
     private final String weightFormat;
     private final int threads;
     private final int vocoderThreads;
+    private final boolean batchedVocoder;
     private final int contextLength;
     private final long kvBudgetBytes;
     private final boolean kvBf16;
@@ -60,6 +61,7 @@ public final class Maya1Config {
         this.weightFormat = b.weightFormat;
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
         this.vocoderThreads = b.vocoderThreads > 0 ? b.vocoderThreads : Math.max(1, this.threads / 2);
+        this.batchedVocoder = b.batchedVocoder;
         this.contextLength = b.contextLength;
         this.kvBudgetBytes = b.kvBudgetBytes;
         this.kvBf16 = b.kvBf16;
@@ -93,6 +95,7 @@ public final class Maya1Config {
         b.weightFormat = weightFormat;
         b.threads = threads;
         b.vocoderThreads = vocoderThreads;
+        b.batchedVocoder = batchedVocoder;
         b.contextLength = contextLength;
         b.kvBudgetBytes = kvBudgetBytes;
         b.kvBf16 = kvBf16;
@@ -142,6 +145,11 @@ public final class Maya1Config {
     /** Compute threads of the vocoder (runs concurrently with the LM). */
     public int vocoderThreads() {
         return vocoderThreads;
+    }
+
+    /** Whether the exact Java vocoder streams of all requests are decoded together on one shared pump thread. */
+    public boolean batchedVocoder() {
+        return batchedVocoder;
     }
 
     public int contextLength() {
@@ -208,7 +216,7 @@ public final class Maya1Config {
     public String toString() {
         return "Maya1Config[model=" + model.describe() + ", snac=" + snac.describe() + ", acousticBackend=" + acousticBackend
                 + ", vocoderBackend=" + vocoderBackend + ", weightFormat=" + weightFormat + ", threads=" + threads + ", vocoderThreads="
-                + vocoderThreads + ", contextLength=" + contextLength + ", kvBudgetBytes=" + kvBudgetBytes + ", kvBf16=" + kvBf16
+                + vocoderThreads + ", batchedVocoder=" + batchedVocoder + ", contextLength=" + contextLength + ", kvBudgetBytes=" + kvBudgetBytes + ", kvBf16=" + kvBf16
                 + ", warmUpOnStart=" + warmUpOnStart + ", cacheBytes=" + cacheBytes + ", strictTags=" + strictTags + ", maxPieceChars="
                 + maxPieceChars + ", crossfade=" + crossfade + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxQueuedRequests="
                 + maxQueuedRequests + "]";
@@ -223,6 +231,7 @@ public final class Maya1Config {
         private String weightFormat = "as-stored";
         private int threads;
         private int vocoderThreads;
+        private boolean batchedVocoder;
         private int contextLength = DEFAULT_CONTEXT_LENGTH;
         private long kvBudgetBytes = DEFAULT_KV_BUDGET_BYTES;
         private boolean kvBf16;
@@ -287,6 +296,17 @@ public final class Maya1Config {
                 throw new InvalidRequestException("vocoderThreads", "vocoder threads must be in [1, 4096], got " + threads);
             }
             this.vocoderThreads = threads;
+            return this;
+        }
+
+        /**
+         * Decodes the vocoder streams of all concurrent requests together (default false): every request hands its
+         * frames to one engine-owned pump thread ({@code ai.maya1.vocoder.snac.VocoderPump}) that runs each SNAC layer
+         * once for all waiting streams, concurrently with the LM. Audio is bit-identical either way; only the Java
+         * vocoder's exact streams are batched (other vocoder backends are unaffected).
+         */
+        public Builder batchedVocoder(boolean on) {
+            this.batchedVocoder = on;
             return this;
         }
 

@@ -13,17 +13,17 @@ import ai.maya1.concurrent.ComputeExecutor;
  * each block's transposed conv ({@code ceil(r/2)} outputs); each residual unit ({@code 3d}); the last conv (3).
  */
 final class DecoderState {
-    private final SnacWeights w;
+    final SnacWeights w;
     private final SnacConfig cfg;
-    private final NoiseSource noise;
-    private final int item;
+    final NoiseSource noise;
+    final int item;
 
-    private final Window input;          // decoder.model.0 input: latent rows, halo 3
-    private final Transposed[] tconv;    // per block: Snake'd input rows of the transposed conv
-    private final Residual[][] units;    // per block, 3 residual units
-    private final Window output;         // Snake'd input rows of the final conv, halo 3
-    private long framesIn;
-    private boolean ended;
+    final Window input;          // decoder.model.0 input: latent rows, halo 3
+    final Transposed[] tconv;    // per block: Snake'd input rows of the transposed conv
+    final Residual[][] units;    // per block, 3 residual units
+    final Window output;         // Snake'd input rows of the final conv, halo 3
+    long framesIn;
+    boolean ended;
     private float[][] scratch = new float[6][];
     private Probe probe;
 
@@ -186,7 +186,7 @@ final class DecoderState {
         return n;
     }
 
-    private float[] scratch(int slot, int size) {
+    float[] scratch(int slot, int size) {
         float[] s = scratch[slot];
         if (s == null || s.length < size) {
             s = new float[Math.max(size, 16)];
@@ -350,10 +350,10 @@ final class DecoderState {
         }
     }
 
-    private static final int[] TAP_SHIFTS = {1, 0}; // phaseTaps[k][0] = tap k reads x[q]; [1] = tap k+s reads x[q-1]
+    static final int[] TAP_SHIFTS = {1, 0}; // phaseTaps[k][0] = tap k reads x[q]; [1] = tap k+s reads x[q-1]
 
     /** Codebook lookup, out_proj, repeat-interleave and sum: {@code frames * stride0} latent rows. */
-    private float[] latent(ComputeExecutor ex, int[][] codes, int[] codeOffsets, int frames) {
+    float[] latent(ComputeExecutor ex, int[][] codes, int[] codeOffsets, int frames) {
         int latentDim = cfg.latentDim();
         int dim = cfg.codebookDim();
         int stride0 = cfg.latentStepsPerFrame();

@@ -96,17 +96,7 @@ public final class SnacStream implements VocoderStream {
         int f = 0;
         do {
             int n = Math.min(SnacDecoder.OFFLINE_CHUNK_FRAMES, frames.length - f);
-            int[][] codes = {new int[n], new int[2 * n], new int[4 * n]};
-            for (int i = 0; i < n; i++) {
-                SnacFrame fr = frames[f + i];
-                codes[0][i] = fr.l0();
-                codes[1][2 * i] = fr.l1a();
-                codes[1][2 * i + 1] = fr.l1b();
-                codes[2][4 * i] = fr.l2a();
-                codes[2][4 * i + 1] = fr.l2b();
-                codes[2][4 * i + 2] = fr.l2c();
-                codes[2][4 * i + 3] = fr.l2d();
-            }
+            int[][] codes = packCodes(frames, f, n);
             boolean last = f + n == frames.length;
             int max = state.maxSamples(n);
             if (outBuf.length < max) {
@@ -121,6 +111,77 @@ public final class SnacStream implements VocoderStream {
             f += n;
         } while (f < frames.length);
         return acc.length == total ? acc : Arrays.copyOf(acc, total);
+    }
+
+    /** Codes of {@code frames[from .. from+n)} as {@code [level][frame * 2^level + j]}. */
+    static int[][] packCodes(SnacFrame[] frames, int from, int n) {
+        int[][] codes = {new int[n], new int[2 * n], new int[4 * n]};
+        for (int i = 0; i < n; i++) {
+            SnacFrame fr = frames[from + i];
+            codes[0][i] = fr.l0();
+            codes[1][2 * i] = fr.l1a();
+            codes[1][2 * i + 1] = fr.l1b();
+            codes[2][4 * i] = fr.l2a();
+            codes[2][4 * i + 1] = fr.l2b();
+            codes[2][4 * i + 2] = fr.l2c();
+            codes[2][4 * i + 3] = fr.l2d();
+        }
+        return codes;
+    }
+
+    // --- hooks for SnacStreamBatch (exact mode only) ---
+
+    SnacDecoder decoder() {
+        return decoder;
+    }
+
+    DecoderState state() {
+        return state;
+    }
+
+    boolean lowLatency() {
+        return options.lowLatency();
+    }
+
+    /** Throws as {@link #push} would on a closed or flushed stream. */
+    void checkPushable() {
+        if (closed) {
+            throw new IllegalStateException("stream is closed");
+        }
+        if (finished) {
+            throw new IllegalStateException("stream was flushed");
+        }
+    }
+
+    void checkClosed() {
+        if (closed) {
+            throw new IllegalStateException("stream is closed");
+        }
+    }
+
+    /** Marks the stream flushed; false if it already was (flush is idempotent). Throws if closed. */
+    boolean beginFlush() {
+        if (closed) {
+            throw new IllegalStateException("stream is closed");
+        }
+        if (finished) {
+            return false;
+        }
+        finished = true;
+        return true;
+    }
+
+    float[] outBuffer(int size) {
+        if (outBuf.length < size) {
+            outBuf = new float[size];
+        }
+        return outBuf;
+    }
+
+    /** Hands out exact samples produced by a batched step (exact mode), applying the warm-up trim. */
+    float[] deliverExact(float[] exact) {
+        produced += exact.length;
+        return trim(exact, exact.length, produced - exact.length);
     }
 
     private float[] lowLatencyPush(float[] exact) {
