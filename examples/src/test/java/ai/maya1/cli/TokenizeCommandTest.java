@@ -62,6 +62,17 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void addSpecialTokensAppliesTheTemplateAndDecodePrintsText() {
+        // a Maya1-like tokenizer.json whose TemplateProcessing adds <|begin_of_text|> (128000)
+        Path bos = Paths.get("..", "maya1-core", "src", "test", "resources", "tokenizer", "maya1_like_bos.json");
+        Run plain = run("tokenize", "--tokenizer", bos.toString(), "--text", "Hello");
+        Run special = run("tokenize", "--tokenizer", bos.toString(), "--text", "Hello", "--add-special-tokens", "--decode");
+        assertEquals(0, special.code(), special.err());
+        assertEquals("[128000, " + plain.lastLine().substring(1), special.lastLine());
+        assertTrue(special.out().contains("decoded: <|begin_of_text|>Hello"), special.out());
+    }
+
+    @Test
     void badInputExitsTwoWithOneErrorLine(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("tokenizer.json");
         Files.writeString(bad, "{\"model\": {\"type\": \"Unigram\"}}");

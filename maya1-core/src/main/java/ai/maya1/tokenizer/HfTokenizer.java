@@ -52,7 +52,13 @@ public final class HfTokenizer implements TextTokenizer {
     /** Largest tokenizer.json accepted. */
     public static final long MAX_FILE_BYTES = 512L << 20;
     /** Largest id accepted (ids index arrays). */
-    public static final int MAX_ID = (1 << 24) - 1;
+    public static final int MAX_ID = (1 << 21) - 1;
+    /** Most vocab entries and merges accepted (the largest real vocabularies have about 260 000 entries). */
+    public static final int MAX_VOCAB = 1 << 21;
+    public static final int MAX_MERGES = 1 << 22;
+    /** Most added tokens, and most chars over all of them (they build a trie). */
+    public static final int MAX_ADDED = 1 << 20;
+    public static final int MAX_ADDED_CHARS = 1 << 23;
     static final int MAX_TOKEN_CHARS = 1 << 16;
     private static final int MAX_DEPTH = 64;
     private static final int CACHE_MAX_ENTRIES = 1 << 16;
@@ -149,11 +155,20 @@ public final class HfTokenizer implements TextTokenizer {
             if (token.length() > MAX_TOKEN_CHARS) {
                 throw new TokenizerFormatException(source, "model.vocab", "token of " + token.length() + " chars is longer than " + MAX_TOKEN_CHARS);
             }
-            vocab.put(token, (int) id);
+            if (vocab.put(token, (int) id) == null && vocab.size() > MAX_VOCAB) {
+                throw new TokenizerFormatException(source, "model.vocab", "more than " + MAX_VOCAB + " vocab entries");
+            }
             maxId = Math.max(maxId, (int) id);
         }
 
+        void checkMergeCount(String source) {
+            if (left.size() >= MAX_MERGES) {
+                throw new TokenizerFormatException(source, "model.merges", "more than " + MAX_MERGES + " merges");
+            }
+        }
+
         void addMergeLine(String line, String source) {
+            checkMergeCount(source);
             int sp = line.indexOf(' ');
             if (sp < 0 || line.indexOf(' ', sp + 1) >= 0) {
                 throw new TokenizerFormatException(source, "model.merges[" + left.size() + "]", "merge '" + abbreviate(line)
@@ -192,6 +207,7 @@ public final class HfTokenizer implements TextTokenizer {
                 if (m.isTextual()) {
                     d.addMergeLine(m.asText(), source);
                 } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                    d.checkMergeCount(source);
                     d.left.add(m.get(0).asText());
                     d.right.add(m.get(1).asText());
                 } else {
@@ -244,6 +260,7 @@ public final class HfTokenizer implements TextTokenizer {
                                 if (b == null || p.nextToken() != JsonToken.END_ARRAY) {
                                     throw d.badMerge(source);
                                 }
+                                d.checkMergeCount(source);
                                 d.left.add(a);
                                 d.right.add(b);
                             } else {
@@ -315,6 +332,10 @@ public final class HfTokenizer implements TextTokenizer {
             if (!addedNode.isArray()) {
                 throw bad("added_tokens", "must be an array");
             }
+            if (addedNode.size() > MAX_ADDED) {
+                throw bad("added_tokens", addedNode.size() + " added tokens, more than " + MAX_ADDED);
+            }
+            long addedChars = 0;
             for (int i = 0; i < addedNode.size(); i++) {
                 JsonNode a = addedNode.get(i);
                 String field = "added_tokens[" + i + "]";
@@ -326,6 +347,10 @@ public final class HfTokenizer implements TextTokenizer {
                     throw bad(field + ".content", "empty added token");
                 }
                 checkToken(content, field + ".content");
+                addedChars += content.length();
+                if (addedChars > MAX_ADDED_CHARS) {
+                    throw bad(field + ".content", "added tokens hold more than " + MAX_ADDED_CHARS + " chars in all");
+                }
                 int id = checkId(a.get("id"), field + ".id");
                 boolean special = bool(a, "special", false, field);
                 added.add(new AddedToken(id, content, special, bool(a, "lstrip", false, field), bool(a, "rstrip", false, field),
