@@ -182,6 +182,34 @@ class PyTorchCheckpointTest {
         assertTrue(c.getMessage().contains("compressed"), c.getMessage());
     }
 
+    @Test
+    void zip64ArchivesAreRead() throws Exception {
+        // more than 65535 entries forces zip64 end records; the storages are the real torch.save ones
+        java.util.LinkedHashMap<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        try (var zf = new java.util.zip.ZipFile(fixture("llama_f16_views.pt").toFile())) {
+            for (var e : java.util.Collections.list(zf.entries())) {
+                entries.put("archive/" + e.getName().substring(e.getName().indexOf('/') + 1), zf.getInputStream(e).readAllBytes());
+            }
+        }
+        for (int i = 0; i < 65_600; i++) {
+            entries.put("archive/pad/" + i, new byte[0]);
+        }
+        byte[] bytes = zip(entries, true);
+        java.nio.ByteBuffer tail = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        boolean zip64 = false;
+        for (int i = bytes.length - 22 - 20 - 56; i >= Math.max(0, bytes.length - 200) && !zip64; i--) {
+            zip64 = tail.getInt(i) == 0x06064b50;
+        }
+        assertTrue(zip64, "the archive has a zip64 end record");
+        Path f = Files.write(dir.resolve("zip64.pt"), bytes);
+        try (TensorSource z = TensorSources.open(f); TensorSource ref = TensorSources.open(fixture("llama_f16_views.pt"))) {
+            assertEquals(ref.names(), z.names());
+            for (String n : ref.names()) {
+                assertArrayEquals(ref.get(n).data().toArray(ValueLayout.JAVA_BYTE), z.get(n).data().toArray(ValueLayout.JAVA_BYTE), n);
+            }
+        }
+    }
+
     private static final byte[][] FUZZ_BASES;
 
     static {
