@@ -1,5 +1,6 @@
 package ai.maya1.acoustic.batch;
 
+import ai.maya1.acoustic.llama.CausalAttention;
 import ai.maya1.acoustic.llama.LlamaConfig;
 import ai.maya1.acoustic.llama.LlamaModel;
 import ai.maya1.acoustic.llama.Rope;
@@ -90,21 +91,7 @@ public final class BatchForward {
                     int kvh = h / G;
                     int last = pos[i];
                     int qo = i * qDim + h * hd;
-                    SequenceKv cache = kv[i];
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= last; j++) {
-                        s[j] = cache.dotKey(layer, j, kvh, hd, q, qo) * scale;
-                        max = Math.max(max, s[j]);
-                    }
-                    float sum = 0f;
-                    for (int j = 0; j <= last; j++) {
-                        s[j] = (float) Math.exp(s[j] - max);
-                        sum += s[j];
-                    }
-                    float inv = 1f / sum;
-                    for (int j = 0; j <= last; j++) {
-                        cache.addValue(layer, j, kvh, hd, s[j] * inv, att, qo);
-                    }
+                    CausalAttention.attendHead(kv[i], layer, last, kvh, hd, q, qo, scale, s, att, null, 0);
                 }
             });
             BatchGemm.multi(exec, new FloatMatrix[] {L.wo()}, att, n, new float[][] {o});

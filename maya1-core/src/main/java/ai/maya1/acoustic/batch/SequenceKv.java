@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@code capacity} positions. Its full capacity is reserved against the model's KV budget when the request is
  * admitted (so a running request can never run out of memory); the arrays grow by doubling as positions fill.
  */
-public final class SequenceKv {
+public final class SequenceKv implements ai.maya1.acoustic.llama.CausalAttention.KeyValues {
     private static final int INITIAL_POSITIONS = 64;
     private final int layers;
     private final int kvDim;
@@ -57,11 +57,13 @@ public final class SequenceKv {
         System.arraycopy(v, vOff, values[layer], pos * kvDim, kvDim);
     }
 
-    float dotKey(int layer, int pos, int head, int hd, float[] q, int qOff) {
+    @Override
+    public float dotKey(int layer, int pos, int head, int hd, float[] q, int qOff) {
         return VecMath.dot(q, qOff, keys[layer], pos * kvDim + head * hd, hd);
     }
 
-    void addValue(int layer, int pos, int head, int hd, float p, float[] out, int outOff) {
+    @Override
+    public void addValue(int layer, int pos, int head, int hd, float p, float[] out, int outOff) {
         VecMath.axpy(p, values[layer], pos * kvDim + head * hd, out, outOff, hd);
     }
 

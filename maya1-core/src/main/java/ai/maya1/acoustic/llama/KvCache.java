@@ -7,7 +7,7 @@ import java.util.Arrays;
  * values, stored as float32 or bfloat16. Memory grows with use (doubling, up to the capacity), so a short request
  * never pays for the whole context; {@link #bytes()} reports what is allocated.
  */
-public final class KvCache {
+public final class KvCache implements CausalAttention.KeyValues {
     /** Element type of the cache. */
     public enum Precision { F32, BF16 }
 
@@ -123,14 +123,16 @@ public final class KvCache {
     }
 
     /** {@code q[qOff..qOff+d) · key(layer, pos, head)}. */
-    float dotKey(int layer, int pos, int head, int d, float[] q, int qOff) {
+    @Override
+    public float dotKey(int layer, int pos, int head, int d, float[] q, int qOff) {
         int o = pos * kvDim + head * d;
         return precision == Precision.F32 ? ai.maya1.tensor.VecMath.dot(q, qOff, keysF[layer], o, d)
                 : ai.maya1.tensor.VecMath.dotBf16(q, qOff, keysB[layer], o, d);
     }
 
     /** {@code out[outOff..+d) += p · value(layer, pos, head)}. */
-    void addValue(int layer, int pos, int head, int d, float p, float[] out, int outOff) {
+    @Override
+    public void addValue(int layer, int pos, int head, int d, float p, float[] out, int outOff) {
         int o = pos * kvDim + head * d;
         if (precision == Precision.F32) {
             ai.maya1.tensor.VecMath.axpy(p, valuesF[layer], o, out, outOff, d);

@@ -211,24 +211,7 @@ public final class LlamaModel {
                     int kvh = h / G;
                     int last = pos0 + t; // causal: keys 0..last
                     int qo = t * qDim + h * hd;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= last; j++) {
-                        s[j] = cache.dotKey(layer, j, kvh, hd, q, qo) * scale;
-                        max = Math.max(max, s[j]);
-                    }
-                    float sum = 0f;
-                    for (int j = 0; j <= last; j++) {
-                        s[j] = (float) Math.exp(s[j] - max);
-                        sum += s[j];
-                    }
-                    float inv = 1f / sum;
-                    for (int j = 0; j <= last; j++) {
-                        float pj = s[j] * inv;
-                        cache.addValue(layer, j, kvh, hd, pj, att, qo);
-                        if (probs != null) {
-                            probs[(h * T + t) * S + j] = pj;
-                        }
-                    }
+                    CausalAttention.attendHead(cache, layer, last, kvh, hd, q, qo, scale, s, att, probs, (h * T + t) * S);
                 }
             });
             if (probs != null) {
