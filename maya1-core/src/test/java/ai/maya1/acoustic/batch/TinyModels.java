@@ -2,19 +2,9 @@ package ai.maya1.acoustic.batch;
 
 import ai.maya1.acoustic.llama.LlamaConfig;
 import ai.maya1.acoustic.llama.LlamaModel;
-import ai.maya1.acoustic.llama.LlamaTensors;
+import ai.maya1.acoustic.llama.RandomLlama;
 import ai.maya1.tensor.WeightFormat;
-import ai.maya1.weights.DType;
-import ai.maya1.weights.TensorData;
-import ai.maya1.weights.TensorSource;
-import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.SequencedSet;
 
 /** Tiny random Llama models with the Maya1 vocabulary (constrained decoding works) for the scheduler's tests. */
 final class TinyModels {
@@ -29,12 +19,12 @@ final class TinyModels {
 
     /** With the test-model hook: ends after max(2, 0.1 x prompt tokens) frames. */
     static LlamaModel model(WeightFormat format, long seed) {
-        return LlamaModel.load(config(new LlamaConfig.TestModelHook(0.1, 2)), new Source(config(null), seed), format);
+        return LlamaModel.load(config(new LlamaConfig.TestModelHook(0.1, 2)), weights(config(null), seed), format);
     }
 
     /** Without the hook: runs until max tokens (CODE_END is one candidate of 4097 at a frame boundary). */
     static LlamaModel endless(long seed) {
-        return LlamaModel.load(config(null), new Source(config(null), seed), WeightFormat.F32);
+        return LlamaModel.load(config(null), weights(config(null), seed), WeightFormat.F32);
     }
 
     /** A Maya1-shaped prompt: SOH BOS, a "voice" of {@code voiceLen} ids, text ids, EOT EOH SOA SOS. */
@@ -58,55 +48,8 @@ final class TinyModels {
         return p;
     }
 
-    static final class Source implements TensorSource {
-        private final Map<String, float[]> values = new LinkedHashMap<>();
-        private final Map<String, long[]> shapes = new LinkedHashMap<>();
-
-        Source(LlamaConfig c, long seed) {
-            Random rnd = new Random(seed);
-            for (Map.Entry<String, long[]> e : LlamaTensors.expected(c).entrySet()) {
-                long n = 1;
-                for (long d : e.getValue()) {
-                    n *= d;
-                }
-                float[] v = new float[(int) n];
-                boolean norm = e.getValue().length == 1;
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = norm ? 1f + 0.1f * (float) rnd.nextGaussian() : 0.5f * (float) rnd.nextGaussian();
-                }
-                values.put(e.getKey(), v);
-                shapes.put(e.getKey(), e.getValue());
-            }
-        }
-
-        @Override
-        public SequencedSet<String> names() {
-            return new LinkedHashSet<>(values.keySet());
-        }
-
-        @Override
-        public Optional<TensorData> find(String name) {
-            float[] v = values.get(name);
-            return v == null ? Optional.empty() : Optional.of(new TensorData(name, DType.F32, shapes.get(name), MemorySegment.ofArray(v)));
-        }
-
-        @Override
-        public Map<String, String> metadata() {
-            return Map.of();
-        }
-
-        @Override
-        public Path path() {
-            return Path.of("<tiny-random>");
-        }
-
-        @Override
-        public String formatName() {
-            return "random";
-        }
-
-        @Override
-        public void close() {
-        }
+    /** Random F32 weights of {@code c}: norms 1 + 0.1·N(0,1), other tensors 0.5·N(0,1). */
+    static RandomLlama weights(LlamaConfig c, long seed) {
+        return new RandomLlama(c, seed, 0.5f);
     }
 }

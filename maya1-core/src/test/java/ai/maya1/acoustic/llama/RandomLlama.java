@@ -13,11 +13,12 @@ import java.util.Random;
 import java.util.SequencedSet;
 
 /** In-memory random Llama checkpoints of any shape (F32 tensors with Hugging Face names) for tests. */
-final class RandomLlama implements TensorSource {
+public final class RandomLlama implements TensorSource {
     final Map<String, float[]> values = new LinkedHashMap<>();
     final Map<String, long[]> shapes = new LinkedHashMap<>();
 
-    RandomLlama(LlamaConfig c, long seed, float scale) {
+    /** Norm weights 1 + 0.1·N(0,1), every other tensor {@code scale}·N(0,1), drawn in expected-tensor order. */
+    public RandomLlama(LlamaConfig c, long seed, float scale) {
         Random rnd = new Random(seed);
         for (Map.Entry<String, long[]> e : LlamaTensors.expected(c).entrySet()) {
             long n = 1;
