@@ -1,6 +1,7 @@
 package ai.maya1.tensor;
 
 import ai.maya1.weights.DType;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -17,10 +18,7 @@ abstract class BlockMatrix extends FloatMatrix {
 
     BlockMatrix(String name, int rows, int cols, MemorySegment data, DType type) {
         super(name, rows, cols);
-        if (cols % type.blockSize() != 0) {
-            throw new IllegalArgumentException(name + ": " + type + " needs the row length to be a multiple of " + type.blockSize()
-                    + ", got " + cols);
-        }
+        checkRowLength(name, cols, type);
         this.blocksPerRow = cols / type.blockSize();
         this.rowBytes = (long) blocksPerRow * type.blockBytes();
         if (data.byteSize() != rowBytes * rows) {
@@ -28,6 +26,34 @@ abstract class BlockMatrix extends FloatMatrix {
                     + "], expected " + rowBytes * rows);
         }
         this.data = data;
+    }
+
+    private static void checkRowLength(String name, int cols, DType type) {
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException(name + ": " + type + " needs the row length to be a multiple of " + type.blockSize()
+                    + ", got " + cols);
+        }
+    }
+
+    /** One block format's row quantizer (ggml's {@code quantize_row_*_ref}). */
+    @FunctionalInterface
+    interface RowQuantizer {
+        void quantizeRow(float[] x, int xOff, int n, MemorySegment out, long outOff);
+    }
+
+    /** Quantizes every row of {@code src} (its float32 values) into a new 64-byte-aligned segment of {@code type} blocks. */
+    static MemorySegment quantizeRows(FloatMatrix src, DType type, RowQuantizer quantizer) {
+        int rows = src.rows();
+        int cols = src.cols();
+        checkRowLength(src.name(), cols, type);
+        long rowBytes = (long) cols / type.blockSize() * type.blockBytes();
+        MemorySegment seg = Arena.ofAuto().allocate(rowBytes * rows, 64);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            src.dequantizeRow(r, row, 0);
+            quantizer.quantizeRow(row, 0, cols, seg, rowBytes * r);
+        }
+        return seg;
     }
 
     @Override

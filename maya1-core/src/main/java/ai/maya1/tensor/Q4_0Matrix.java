@@ -1,7 +1,6 @@
 package ai.maya1.tensor;
 
 import ai.maya1.weights.DType;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
@@ -28,19 +27,7 @@ public final class Q4_0Matrix extends BlockMatrix {
 
     /** Quantizes any matrix to Q4_0 (ggml's reference quantizer). */
     public static Q4_0Matrix quantize(FloatMatrix src) {
-        int rows = src.rows();
-        int cols = src.cols();
-        if (cols % BLOCK != 0) {
-            throw new IllegalArgumentException(src.name() + ": Q4_0 needs the row length to be a multiple of 32, got " + cols);
-        }
-        long rowBytes = (long) cols / BLOCK * BLOCK_BYTES;
-        MemorySegment seg = Arena.ofAuto().allocate(rowBytes * rows, 64);
-        float[] row = new float[cols];
-        for (int r = 0; r < rows; r++) {
-            src.dequantizeRow(r, row, 0);
-            quantizeRow(row, 0, cols, seg, rowBytes * r);
-        }
-        return new Q4_0Matrix(src.name(), rows, cols, seg);
+        return new Q4_0Matrix(src.name(), src.rows(), src.cols(), quantizeRows(src, DType.Q4_0, Q4_0Matrix::quantizeRow));
     }
 
     /**
