@@ -1,29 +1,22 @@
 package ai.maya1.onnx;
 
 import ai.maya1.weights.DType;
+import ai.maya1.weights.InMemoryTensorSource;
 import ai.maya1.weights.TensorData;
-import ai.maya1.weights.TensorSource;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Optional;
-import java.util.SequencedSet;
 import java.util.SplittableRandom;
 
 /** An in-memory F32 {@link TensorSource} for tests (random weights without files). */
-public final class MemoryTensors implements TensorSource {
-    private final Map<String, TensorData> tensors = new LinkedHashMap<>();
+public final class MemoryTensors extends InMemoryTensorSource {
     private final SplittableRandom rng;
 
     public MemoryTensors(long seed) {
+        super("memory");
         rng = new SplittableRandom(seed);
     }
 
     public MemoryTensors put(String name, float[] values, long... shape) {
-        tensors.put(name, new TensorData(name, DType.F32, shape, MemorySegment.ofArray(values)));
+        add(new TensorData(name, DType.F32, shape, MemorySegment.ofArray(values)));
         return this;
     }
 
@@ -64,34 +57,5 @@ public final class MemoryTensors implements TensorSource {
         }
         t.random("model.norm.weight", 1, 0.1, hidden);
         return t;
-    }
-
-    @Override
-    public SequencedSet<String> names() {
-        return Collections.unmodifiableSequencedSet(new LinkedHashSet<>(tensors.keySet()));
-    }
-
-    @Override
-    public Optional<TensorData> find(String name) {
-        return Optional.ofNullable(tensors.get(name));
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return Map.of();
-    }
-
-    @Override
-    public Path path() {
-        return Path.of("<memory>");
-    }
-
-    @Override
-    public String formatName() {
-        return "memory";
-    }
-
-    @Override
-    public void close() {
     }
 }

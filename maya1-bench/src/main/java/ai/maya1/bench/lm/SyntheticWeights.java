@@ -3,35 +3,30 @@ package ai.maya1.bench.lm;
 import ai.maya1.acoustic.llama.LlamaConfig;
 import ai.maya1.acoustic.llama.LlamaTensors;
 import ai.maya1.weights.DType;
+import ai.maya1.weights.InMemoryTensorSource;
 import ai.maya1.weights.TensorData;
-import ai.maya1.weights.TensorSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Optional;
-import java.util.SequencedSet;
 
 /**
  * Random weights of a given Llama shape, generated straight into off-heap memory in the target storage format
  * (BF16 values, or Q8_0 / Q4_0 / K-quant blocks with small finite scales): bandwidth and decode speed depend on
  * bytes and layout, not on the values. Fast xorshift, no float conversions of billions of values.
  */
-public final class SyntheticWeights implements TensorSource {
+public final class SyntheticWeights extends InMemoryTensorSource {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private final Map<String, TensorData> tensors = new LinkedHashMap<>();
     private final Arena arena = Arena.ofShared();
 
     public SyntheticWeights(LlamaConfig c, DType matrixType, long seed) {
+        super("synthetic");
         long s = seed;
         for (Map.Entry<String, long[]> e : LlamaTensors.expected(c).entrySet()) {
             long[] shape = e.getValue();
             DType t = shape.length == 1 ? DType.F32 : matrixType;
-            tensors.put(e.getKey(), new TensorData(e.getKey(), t, shape, fill(arena, t, shape, s += 0x9E3779B97F4A7C15L)));
+            add(new TensorData(e.getKey(), t, shape, fill(arena, t, shape, s += 0x9E3779B97F4A7C15L)));
         }
     }
 
@@ -90,31 +85,6 @@ public final class SyntheticWeights implements TensorSource {
             }
         }
         return seg;
-    }
-
-    @Override
-    public SequencedSet<String> names() {
-        return new LinkedHashSet<>(tensors.keySet());
-    }
-
-    @Override
-    public Optional<TensorData> find(String name) {
-        return Optional.ofNullable(tensors.get(name));
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return Map.of();
-    }
-
-    @Override
-    public Path path() {
-        return Path.of("<synthetic>");
-    }
-
-    @Override
-    public String formatName() {
-        return "synthetic";
     }
 
     @Override

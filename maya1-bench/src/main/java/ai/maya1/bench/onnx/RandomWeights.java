@@ -1,30 +1,23 @@
 package ai.maya1.bench.onnx;
 
 import ai.maya1.weights.DType;
+import ai.maya1.weights.InMemoryTensorSource;
 import ai.maya1.weights.TensorData;
-import ai.maya1.weights.TensorSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Optional;
-import java.util.SequencedSet;
 import java.util.SplittableRandom;
 
 /**
  * Random F32 checkpoints with Hugging Face / SNAC tensor names, off-heap, so the ORT and the pure-Java backends
  * of a benchmark run on exactly the same weights without files.
  */
-final class RandomWeights implements TensorSource {
-    private final Map<String, TensorData> tensors = new LinkedHashMap<>();
+final class RandomWeights extends InMemoryTensorSource {
     private final Arena arena = Arena.ofShared();
     private final SplittableRandom rng;
 
     RandomWeights(long seed) {
+        super("random");
         rng = new SplittableRandom(seed);
     }
 
@@ -38,7 +31,7 @@ final class RandomWeights implements TensorSource {
             // uniform with the requested std (cheaper than Gaussian for hundreds of millions of values)
             seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) (mean + std * 1.7320508 * (2 * rng.nextDouble() - 1)));
         }
-        tensors.put(name, new TensorData(name, DType.F32, shape, seg));
+        add(new TensorData(name, DType.F32, shape, seg));
         return this;
     }
 
@@ -106,31 +99,6 @@ final class RandomWeights implements TensorSource {
         put(p + ".parametrizations.weight.original0", 1, 0.2, in, 1, 1);
         put(p + ".parametrizations.weight.original1", 0, 0.05, in, out, k);
         put(p + ".bias", 0, 0.01, out);
-    }
-
-    @Override
-    public SequencedSet<String> names() {
-        return Collections.unmodifiableSequencedSet(new LinkedHashSet<>(tensors.keySet()));
-    }
-
-    @Override
-    public Optional<TensorData> find(String name) {
-        return Optional.ofNullable(tensors.get(name));
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return Map.of();
-    }
-
-    @Override
-    public Path path() {
-        return Path.of("<random>");
-    }
-
-    @Override
-    public String formatName() {
-        return "random";
     }
 
     @Override
