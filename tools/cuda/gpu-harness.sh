@@ -11,7 +11,7 @@ fi
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.memory --format=csv || true
 ./mvnw -B -ntp -q -pl maya1-cuda -am package dependency:build-classpath -DskipTests -Dmaven.javadoc.skip=true \
   -Dmaven.source.skip=true -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=runtime
-GOLDEN=../shared/golden; [[ -d $GOLDEN ]] || GOLDEN=../../shared/golden
+GOLDEN=testdata/golden
 CP="maya1-cuda/target/classes:$(cat maya1-cuda/target/cp.txt)"
 "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx24g \
   -cp "$CP:$(ls ~/.m2/repository/org/slf4j/slf4j-simple/*/slf4j-simple-*.jar | head -1)" \

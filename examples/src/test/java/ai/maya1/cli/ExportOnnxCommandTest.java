@@ -20,7 +20,7 @@ class ExportOnnxCommandTest {
     Path tmp;
 
     static Path golden(String sub) {
-        return Paths.get(System.getProperty("maya1.shared.dir", "../../shared")).resolve("golden").resolve(sub);
+        return Paths.get(System.getProperty("maya1.golden.dir", "../testdata/golden")).resolve(sub);
     }
 
     @Test

@@ -36,7 +36,7 @@ class InspectCommandTest {
     }
 
     static Path golden(String sub) {
-        return Paths.get(System.getProperty("maya1.shared.dir", "../../shared"), "golden", sub);
+        return Paths.get(System.getProperty("maya1.golden.dir", "../testdata/golden"), sub);
     }
 
     @Test

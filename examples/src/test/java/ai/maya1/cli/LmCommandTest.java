@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code maya1 lm} contract on the golden tiny Llama: greedy ids on the last stdout line, prompt logits file. */
 class LmCommandTest {
     static Path golden() {
-        String p = System.getProperty("maya1.shared.dir");
-        return (p != null ? Paths.get(p) : Paths.get("..", "..", "shared")).resolve("golden/llama");
+        return Paths.get(System.getProperty("maya1.golden.dir", "../testdata/golden")).resolve("llama");
     }
 
     static String run(String... args) {

@@ -7,29 +7,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Locates the shared golden data ({@code ../shared/golden}) and the npm fixtures; reads raw float files. */
+/** Locates the project's golden data ({@code testdata/golden}) and the npm fixtures; reads raw float files. */
 public final class Golden {
     private Golden() {
     }
 
-    /** {@code ../shared} beside the project root (system property maya1.shared.dir set by the build). */
-    public static Path sharedDir() {
-        String p = System.getProperty("maya1.shared.dir");
-        Path dir = p != null ? Paths.get(p) : Paths.get("..", "..", "shared");
-        if (!Files.isDirectory(dir.resolve("golden"))) {
-            // running from a module folder without the property
-            for (Path c : new Path[] {Paths.get("../shared"), Paths.get("../../shared")}) {
-                if (Files.isDirectory(c.resolve("golden"))) {
-                    return c.toAbsolutePath().normalize();
-                }
-            }
-            throw new IllegalStateException("golden data not found at " + dir.toAbsolutePath() + " (expected ../shared/golden beside the project)");
-        }
-        return dir.toAbsolutePath().normalize();
+    /**
+     * The project's golden folder, {@code testdata/golden} (system property maya1.golden.dir, set by the build); when a
+     * test runs without the property, the folder is looked up from the working directory upwards.
+     */
+    public static Path goldenDir() {
+        return locate();
     }
 
     public static Path golden(String sub) {
-        return sharedDir().resolve("golden").resolve(sub);
+        return goldenDir().resolve(sub);
+    }
+
+    static Path locate() {
+        String p = System.getProperty("maya1.golden.dir");
+        if (p != null && Files.isDirectory(Paths.get(p))) {
+            return Paths.get(p).toAbsolutePath().normalize();
+        }
+        for (Path c : new Path[] {Paths.get("testdata/golden"), Paths.get("../testdata/golden"), Paths.get("../../testdata/golden")}) {
+            if (Files.isDirectory(c)) {
+                return c.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("golden data not found: expected testdata/golden in the project (maya1.golden.dir=" + p + ")");
     }
 
     /** The Llama 3 tokenizer.json fetched by .ci/fetch-fixtures.sh. */

@@ -10,17 +10,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Locates ../shared/golden (system property maya1.shared.dir, set by the build) and reads its files. */
+/** The project's golden data ({@code testdata/golden}; system property maya1.golden.dir, set by the build), read in place. */
 public final class GoldenData {
     private GoldenData() {
     }
 
     public static Path golden(String sub) {
-        String p = System.getProperty("maya1.shared.dir");
-        Path dir = p != null ? Paths.get(p) : Paths.get("..", "..", "shared");
-        if (!Files.isDirectory(dir.resolve("golden"))) {
-            dir = Paths.get("../shared");
+        String p = System.getProperty("maya1.golden.dir");
+        Path dir = p != null ? Paths.get(p) : Paths.get("..", "testdata", "golden");
+        if (!Files.isDirectory(dir)) {
+            dir = Paths.get("testdata", "golden");
         }
+        return dir.resolve(sub).toAbsolutePath().normalize();
+    }
         return dir.resolve("golden").resolve(sub).toAbsolutePath().normalize();
     }
 

@@ -42,7 +42,7 @@ public final class RealShapeEngineRun {
         int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 70;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int runs = args.length > 4 ? Integer.parseInt(args[4]) : 2;
-        Path shapes = Path.of(System.getProperty("maya1.shared.dir", "/work/shared"), "golden/llama/real_config_shapes.json");
+        Path shapes = Path.of(System.getProperty("maya1.golden.dir", "testdata/golden"), "llama/real_config_shapes.json");
         long t0 = System.nanoTime();
         if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
             writeModel(shapes, dir, layers);

@@ -30,13 +30,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Opening a Maya1-sized (3.3 B parameters, 6.6 GB BF16) safetensors file: the full hostile-input validation of
- * all 254 real tensor names and shapes ({@code ../shared/golden/llama/real_config_shapes.json}) without reading
+ * all 254 real tensor names and shapes ({@code testdata/golden/llama/real_config_shapes.json}) without reading
  * the weights. The file is created sparse in the temp folder (no disk blocks for the data) and deleted at the
  * end. Setup also prints, for one open, the bytes the process read ({@code /proc/self/io} rchar and
  * read_bytes) and the page faults it took ({@code /proc/self/stat}), against the file size.
  *
  * <p>Run: {@code java -jar maya1-bench/target/benchmarks.jar SafetensorsOpenBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s}
- * (the golden folder is found via {@code -Dmaya1.shared.dir=...} or {@code ../shared} beside the project).
+ * (the golden folder is found via {@code -Dmaya1.golden.dir=...} or {@code testdata/golden} in the project).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,7 +50,7 @@ public class SafetensorsOpenBenchmark {
 
     @Setup(Level.Trial)
     public void create() throws IOException {
-        Path shapes = sharedDir().resolve("golden/llama/real_config_shapes.json");
+        Path shapes = goldenDir().resolve("llama/real_config_shapes.json");
         JsonNode spec = ModelJson.read(shapes);
         ObjectNode header = ModelJson.mapper().createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
@@ -120,14 +120,14 @@ public class SafetensorsOpenBenchmark {
         }
     }
 
-    static Path sharedDir() {
-        String p = System.getProperty("maya1.shared.dir");
-        for (String c : new String[] {p, "../shared", "../../shared", "/work/shared"}) {
-            if (c != null && Files.isDirectory(Paths.get(c, "golden"))) {
+    static Path goldenDir() {
+        String p = System.getProperty("maya1.golden.dir");
+        for (String c : new String[] {p, "testdata/golden", "../testdata/golden"}) {
+            if (c != null && Files.isDirectory(Paths.get(c))) {
                 return Paths.get(c);
             }
         }
-        throw new IllegalStateException("golden data not found: pass -Dmaya1.shared.dir=<path to shared>");
+        throw new IllegalStateException("golden data not found: pass -Dmaya1.golden.dir=<path to testdata/golden>");
     }
 
     @Benchmark

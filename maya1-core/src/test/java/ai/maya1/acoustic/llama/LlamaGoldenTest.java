@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Parity with the Hugging Face reference on the golden tiny Llama ({@code shared/golden/llama}): logits of every
+ * Parity with the Hugging Face reference on the golden tiny Llama ({@code testdata/golden/llama}): logits of every
  * prompt position and every greedy step within 1e-4 (README's recommendation, ~100x the float32 noise), greedy
  * tokens exact, for F32 and BF16 weights, with 1 and 2 threads.
  */

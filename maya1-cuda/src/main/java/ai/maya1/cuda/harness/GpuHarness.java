@@ -50,7 +50,7 @@ public final class GpuHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        Path golden = Path.of("../shared/golden");
+        Path golden = Path.of("testdata/golden");
         boolean quick = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--golden")) {
