@@ -1,0 +1,105 @@
+package ai.maya1.spring.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.maya1.audio.Wav;
+import ai.maya1.spring.ai.Maya1TextToSpeechModel;
+import ai.maya1.tts.Maya1Tts;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.audio.tts.TextToSpeechModel;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** The starter's auto-configuration, on the built-in test model. */
+class Maya1AutoConfigurationTest {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(Maya1AutoConfiguration.class));
+
+    @Test
+    void oneAutoConfigurationAndOnePropertyGiveASpeakingTextToSpeechModelBean() {
+        runner.withPropertyValues("spring.ai.maya1.model=test").run(ctx -> {
+            assertTrue(ctx.getStartupFailure() == null, () -> "start-up failed: " + ctx.getStartupFailure());
+            TextToSpeechModel model = ctx.getBean(TextToSpeechModel.class);
+            Wav.Decoded wav = Wav.read(model.call("Hello from Spring Boot."));
+            assertEquals(24_000, wav.sampleRate());
+            assertTrue(wav.samples().length > 0, "no samples");
+            assertTrue(ctx.getBean(Maya1Tts.class).info().testModel(), "the engine should run the test model");
+        });
+    }
+
+    @Test
+    void theEngineIsClosedWithTheContext() {
+        AtomicReference<Maya1Tts> engine = new AtomicReference<>();
+        runner.withPropertyValues("spring.ai.maya1.model=test", "spring.ai.maya1.warm-up=false").run(ctx -> engine.set(ctx.getBean(Maya1Tts.class)));
+        assertTrue(engine.get().isClosed(), "the engine should be closed when the context closes");
+    }
+
+    @Test
+    void propertiesReachTheEngineAndTheDefaultSpeechOptions() {
+        runner.withPropertyValues("spring.ai.maya1.model=test", "spring.ai.maya1.warm-up=false", "spring.ai.maya1.threads=1",
+                "spring.ai.maya1.context-length=1024", "spring.ai.maya1.cache-size=0", "spring.ai.maya1.max-concurrent-requests=3",
+                "spring.ai.maya1.tts.voice=narrator", "spring.ai.maya1.tts.format=pcm", "spring.ai.maya1.tts.seed=9").run(ctx -> {
+                    Maya1Tts tts = ctx.getBean(Maya1Tts.class);
+                    assertEquals(1, tts.config().threads());
+                    assertEquals(1024, tts.config().contextLength());
+                    assertEquals(0, tts.config().cacheBytes());
+                    assertEquals(3, tts.config().maxConcurrentRequests());
+                    Maya1TextToSpeechModel model = ctx.getBean(Maya1TextToSpeechModel.class);
+                    assertEquals("narrator", model.getOptions().getVoice());
+                    assertEquals("pcm", model.getOptions().getFormat());
+                    assertEquals(9L, model.getOptions().getSeed());
+                });
+    }
+
+    @Test
+    void metricsGoToTheApplicationsMeterRegistry() {
+        runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).withPropertyValues("spring.ai.maya1.model=test", "spring.ai.maya1.warm-up=false")
+                .run(ctx -> {
+                    ctx.getBean(TextToSpeechModel.class).call("Counted.");
+                    assertNotNull(ctx.getBean(MeterRegistry.class).find("maya1.tts.requests").counter(), "no maya1.tts.requests meter");
+                });
+    }
+
+    @Test
+    void anotherSelectedSpeechProviderTurnsMaya1Off() {
+        runner.withPropertyValues("spring.ai.maya1.model=test", "spring.ai.model.audio.speech=openai").run(ctx -> {
+            assertFalse(ctx.containsBean("maya1Tts"), "no engine should start");
+            assertTrue(ctx.getBeansOfType(TextToSpeechModel.class).isEmpty(), "no Maya1 speech model expected");
+        });
+    }
+
+    @Test
+    void missingWeightsFailTheStartWithAnAnalysisNamingTheProperty() {
+        runner.withPropertyValues("spring.ai.maya1.model=/nonexistent/maya1-weights").run(ctx -> {
+            Throwable failure = ctx.getStartupFailure();
+            assertNotNull(failure, "start-up should fail");
+            FailureAnalysis analysis = new Maya1ModelNotFoundFailureAnalyzer().analyze(failure);
+            assertNotNull(analysis, "the analyzer should recognise the failure: " + failure);
+            assertTrue(analysis.getDescription().contains("/nonexistent/maya1-weights"), analysis.getDescription());
+            assertTrue(analysis.getAction().contains("spring.ai.maya1.model=test"), analysis.getAction());
+        });
+    }
+
+    @Test
+    void aVoiceAndADescriptionTogetherFailTheStartNamingTheProperties() {
+        runner.withPropertyValues("spring.ai.maya1.model=test", "spring.ai.maya1.warm-up=false", "spring.ai.maya1.tts.voice=narrator",
+                "spring.ai.maya1.tts.description=A calm old man.").run(ctx -> {
+                    Throwable failure = ctx.getStartupFailure();
+                    assertNotNull(failure, "start-up should fail");
+                    Throwable root = failure;
+                    while (root.getCause() != null) {
+                        root = root.getCause();
+                    }
+                    assertInstanceOf(IllegalArgumentException.class, root);
+                    assertTrue(root.getMessage().contains("spring.ai.maya1.tts"), root.getMessage());
+                });
+    }
+}
