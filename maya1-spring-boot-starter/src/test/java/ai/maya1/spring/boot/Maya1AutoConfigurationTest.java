@@ -27,10 +27,11 @@ class Maya1AutoConfigurationTest {
     void oneAutoConfigurationAndOnePropertyGiveASpeakingTextToSpeechModelBean() {
         runner.withPropertyValues("spring.ai.maya1.model=test").run(ctx -> {
             assertTrue(ctx.getStartupFailure() == null, () -> "start-up failed: " + ctx.getStartupFailure());
-            TextToSpeechModel model = ctx.getBean(TextToSpeechModel.class);
-            Wav.Decoded wav = Wav.read(model.call("Hello from Spring Boot."));
-            assertEquals(24_000, wav.sampleRate());
-            assertTrue(wav.samples().length > 0, "no samples");
+            TextToSpeechModel textToSpeechModel = ctx.getBean(TextToSpeechModel.class);
+            byte[] wav = textToSpeechModel.call("Hello from Spring <laugh> this is a test."); // the line of docs/api.md
+            Wav.Decoded decoded = Wav.read(wav);
+            assertEquals(24_000, decoded.sampleRate());
+            assertTrue(decoded.samples().length > 0, "no samples");
             assertTrue(ctx.getBean(Maya1Tts.class).info().testModel(), "the engine should run the test model");
         });
     }
