@@ -11,8 +11,10 @@ import ai.maya1.spring.ai.Maya1TextToSpeechModel;
 import ai.maya1.tts.Maya1Tts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.ai.audio.tts.TextToSpeechModel;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -86,6 +88,16 @@ class Maya1AutoConfigurationTest {
             assertNotNull(analysis, "the analyzer should recognise the failure: " + failure);
             assertTrue(analysis.getDescription().contains("/nonexistent/maya1-weights"), analysis.getDescription());
             assertTrue(analysis.getAction().contains("spring.ai.maya1.model=test"), analysis.getAction());
+        });
+    }
+
+    @Test
+    void aHubModelMissingFromTheCacheFailsTheStartWithTheDownloadCommand(@TempDir Path emptyHubCache) {
+        runner.withPropertyValues("spring.ai.maya1.model=maya-research/maya1", "spring.ai.maya1.hub-cache=" + emptyHubCache).run(ctx -> {
+            FailureAnalysis analysis = new Maya1ModelNotFoundFailureAnalyzer().analyze(ctx.getStartupFailure());
+            assertNotNull(analysis, "the analyzer should recognise the failure: " + ctx.getStartupFailure());
+            assertTrue(analysis.getDescription().contains(emptyHubCache.toString()), "should say where it looked: " + analysis.getDescription());
+            assertTrue(analysis.getAction().contains("./maya1 download maya-research/maya1"), analysis.getAction());
         });
     }
 
