@@ -71,6 +71,16 @@ class SpeechApplicationTest {
     }
 
     @Test
+    void theEnginesMetricsAreInTheApplicationsRegistry() throws Exception {
+        http.send(post("/speech", "Counted."), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/actuator/metrics/maya1.tts.requests")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"name\":\"maya1.tts.requests\""), r.body());
+        assertTrue(r.body().contains("END_OF_SPEECH"), "the finish tag of the request should be listed: " + r.body());
+    }
+
+    @Test
     void anUnknownVoiceIsABadRequestNamingTheField() throws Exception {
         HttpResponse<String> r = http.send(post("/speech?voice=no-such-voice", "Hi."), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, r.statusCode(), r.body());
