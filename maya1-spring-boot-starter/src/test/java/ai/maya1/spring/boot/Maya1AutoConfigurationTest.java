@@ -102,6 +102,25 @@ class Maya1AutoConfigurationTest {
     }
 
     @Test
+    void aValueTheEngineRejectsFailsTheStartWithAnAnalysisNamingTheProperty() {
+        runner.withPropertyValues("spring.ai.maya1.model=test", "spring.ai.maya1.vocoder-threads=0").run(ctx -> {
+            FailureAnalysis analysis = new Maya1ConfigFailureAnalyzer().analyze(ctx.getStartupFailure());
+            assertNotNull(analysis, "the analyzer should recognise the failure: " + ctx.getStartupFailure());
+            assertTrue(analysis.getDescription().startsWith("Invalid spring.ai.maya1.vocoder-threads: "), analysis.getDescription());
+        });
+    }
+
+    @Test
+    void theFailureAnalyzersAreRegisteredForBoot() {
+        // Boot's own analyzers need constructor arguments Boot supplies at start-up: skip those here
+        var names = org.springframework.core.io.support.SpringFactoriesLoader.forDefaultResourceLocation()
+                .load(org.springframework.boot.diagnostics.FailureAnalyzer.class, (type, implementation, failure) -> { })
+                .stream().map(a -> a.getClass()).toList();
+        assertTrue(names.contains(Maya1ModelNotFoundFailureAnalyzer.class), names.toString());
+        assertTrue(names.contains(Maya1ConfigFailureAnalyzer.class), names.toString());
+    }
+
+    @Test
     void aVoiceAndADescriptionTogetherFailTheStartNamingTheProperties() {
         runner.withPropertyValues("spring.ai.maya1.model=test", "spring.ai.maya1.warm-up=false", "spring.ai.maya1.tts.voice=narrator",
                 "spring.ai.maya1.tts.description=A calm old man.").run(ctx -> {
