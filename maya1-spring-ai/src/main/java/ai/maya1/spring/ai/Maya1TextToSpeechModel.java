@@ -9,6 +9,7 @@ import ai.maya1.tts.Speech;
 import ai.maya1.tts.SpeechRequest;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.ai.audio.tts.StreamingTextToSpeechModel;
 import org.springframework.ai.audio.tts.TextToSpeechModel;
 import org.springframework.ai.audio.tts.TextToSpeechPrompt;
@@ -131,7 +132,7 @@ public final class Maya1TextToSpeechModel implements TextToSpeechModel, Streamin
         return b.build();
     }
 
-    private static AudioFormat format(String name) {
+    private static AudioFormat format(@Nullable String name) {
         if (name == null || name.isBlank()) {
             return AudioFormat.WAV;
         }

@@ -1,6 +1,7 @@
 package ai.maya1.spring.ai;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.ai.audio.tts.TextToSpeechOptions;
 
 /**
@@ -21,18 +22,18 @@ import org.springframework.ai.audio.tts.TextToSpeechOptions;
  * </ul>
  */
 public final class Maya1TextToSpeechOptions implements TextToSpeechOptions {
-    private final String model;
-    private final String voice;
-    private final String description;
-    private final String format;
-    private final Double speed;
-    private final Long seed;
-    private final Double temperature;
-    private final Double topP;
-    private final Integer topK;
-    private final Double minP;
-    private final Double repetitionPenalty;
-    private final Integer maxTokens;
+    private final @Nullable String model;
+    private final @Nullable String voice;
+    private final @Nullable String description;
+    private final @Nullable String format;
+    private final @Nullable Double speed;
+    private final @Nullable Long seed;
+    private final @Nullable Double temperature;
+    private final @Nullable Double topP;
+    private final @Nullable Integer topK;
+    private final @Nullable Double minP;
+    private final @Nullable Double repetitionPenalty;
+    private final @Nullable Integer maxTokens;
 
     private Maya1TextToSpeechOptions(Builder b) {
         this.model = b.model;
@@ -59,61 +60,61 @@ public final class Maya1TextToSpeechOptions implements TextToSpeechOptions {
     }
 
     @Override
-    public String getModel() {
+    public @Nullable String getModel() {
         return model;
     }
 
     /** The voice preset name. */
     @Override
-    public String getVoice() {
+    public @Nullable String getVoice() {
         return voice;
     }
 
     /** The free-form voice description. */
-    public String getDescription() {
+    public @Nullable String getDescription() {
         return description;
     }
 
     @Override
-    public String getFormat() {
+    public @Nullable String getFormat() {
         return format;
     }
 
     @Override
-    public Double getSpeed() {
+    public @Nullable Double getSpeed() {
         return speed;
     }
 
-    public Long getSeed() {
+    public @Nullable Long getSeed() {
         return seed;
     }
 
-    public Double getTemperature() {
+    public @Nullable Double getTemperature() {
         return temperature;
     }
 
-    public Double getTopP() {
+    public @Nullable Double getTopP() {
         return topP;
     }
 
-    public Integer getTopK() {
+    public @Nullable Integer getTopK() {
         return topK;
     }
 
-    public Double getMinP() {
+    public @Nullable Double getMinP() {
         return minP;
     }
 
-    public Double getRepetitionPenalty() {
+    public @Nullable Double getRepetitionPenalty() {
         return repetitionPenalty;
     }
 
-    public Integer getMaxTokens() {
+    public @Nullable Integer getMaxTokens() {
         return maxTokens;
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof Maya1TextToSpeechOptions that && Objects.equals(model, that.model) && Objects.equals(voice, that.voice)
                 && Objects.equals(description, that.description) && Objects.equals(format, that.format) && Objects.equals(speed, that.speed)
                 && Objects.equals(seed, that.seed) && Objects.equals(temperature, that.temperature) && Objects.equals(topP, that.topP)
@@ -135,31 +136,31 @@ public final class Maya1TextToSpeechOptions implements TextToSpeechOptions {
 
     /** Builder; also the portable {@link TextToSpeechOptions.Builder}. */
     public static final class Builder implements TextToSpeechOptions.Builder {
-        private String model;
-        private String voice;
-        private String description;
-        private String format;
-        private Double speed;
-        private Long seed;
-        private Double temperature;
-        private Double topP;
-        private Integer topK;
-        private Double minP;
-        private Double repetitionPenalty;
-        private Integer maxTokens;
+        private @Nullable String model;
+        private @Nullable String voice;
+        private @Nullable String description;
+        private @Nullable String format;
+        private @Nullable Double speed;
+        private @Nullable Long seed;
+        private @Nullable Double temperature;
+        private @Nullable Double topP;
+        private @Nullable Integer topK;
+        private @Nullable Double minP;
+        private @Nullable Double repetitionPenalty;
+        private @Nullable Integer maxTokens;
 
         private Builder() {
         }
 
         @Override
-        public Builder model(String model) {
+        public Builder model(@Nullable String model) {
             this.model = model;
             return this;
         }
 
         /** A voice preset name; setting it clears a description set earlier on this builder. */
         @Override
-        public Builder voice(String voice) {
+        public Builder voice(@Nullable String voice) {
             this.voice = voice;
             if (voice != null) {
                 this.description = null;
@@ -168,7 +169,7 @@ public final class Maya1TextToSpeechOptions implements TextToSpeechOptions {
         }
 
         /** A free-form voice description; setting it clears a voice preset set earlier on this builder. */
-        public Builder description(String description) {
+        public Builder description(@Nullable String description) {
             this.description = description;
             if (description != null) {
                 this.voice = null;
@@ -177,48 +178,48 @@ public final class Maya1TextToSpeechOptions implements TextToSpeechOptions {
         }
 
         @Override
-        public Builder format(String format) {
+        public Builder format(@Nullable String format) {
             this.format = format;
             return this;
         }
 
         @Override
-        public Builder speed(Double speed) {
+        public Builder speed(@Nullable Double speed) {
             this.speed = speed;
             return this;
         }
 
-        public Builder seed(Long seed) {
+        public Builder seed(@Nullable Long seed) {
             this.seed = seed;
             return this;
         }
 
-        public Builder temperature(Double temperature) {
+        public Builder temperature(@Nullable Double temperature) {
             this.temperature = temperature;
             return this;
         }
 
-        public Builder topP(Double topP) {
+        public Builder topP(@Nullable Double topP) {
             this.topP = topP;
             return this;
         }
 
-        public Builder topK(Integer topK) {
+        public Builder topK(@Nullable Integer topK) {
             this.topK = topK;
             return this;
         }
 
-        public Builder minP(Double minP) {
+        public Builder minP(@Nullable Double minP) {
             this.minP = minP;
             return this;
         }
 
-        public Builder repetitionPenalty(Double repetitionPenalty) {
+        public Builder repetitionPenalty(@Nullable Double repetitionPenalty) {
             this.repetitionPenalty = repetitionPenalty;
             return this;
         }
 
-        public Builder maxTokens(Integer maxTokens) {
+        public Builder maxTokens(@Nullable Integer maxTokens) {
             this.maxTokens = maxTokens;
             return this;
         }
@@ -228,7 +229,7 @@ public final class Maya1TextToSpeechOptions implements TextToSpeechOptions {
          * Maya1's own fields when it is a {@link Maya1TextToSpeechOptions}. A voice or description in {@code from}
          * replaces both the voice and the description held so far (who speaks is one choice).
          */
-        public Builder merge(TextToSpeechOptions from) {
+        public Builder merge(@Nullable TextToSpeechOptions from) {
             if (from == null) {
                 return this;
             }
