@@ -43,9 +43,10 @@ class SpeechController {
     ResponseEntity<StreamingResponseBody> stream(@RequestBody String text, @RequestParam(name = "voice", required = false) String voice) {
         TextToSpeechPrompt prompt = prompt(text, voice);
         StreamingResponseBody body = out -> {
+            // a few chunks of prefetch: a slow client holds the model back instead of piling audio up in memory;
             // closing the stream (also when the client went away and a write failed) cancels the Flux and with it
             // the synthesis
-            try (Stream<byte[]> chunks = speech.stream(prompt).map(r -> r.getResult().getOutput()).toStream()) {
+            try (Stream<byte[]> chunks = speech.stream(prompt).map(r -> r.getResult().getOutput()).toStream(4)) {
                 for (Iterator<byte[]> it = chunks.iterator(); it.hasNext(); ) {
                     out.write(it.next());
                     out.flush();
