@@ -49,8 +49,9 @@ final class StreamCommand implements Callable<Integer> {
         AudioFormat fmt = play ? AudioFormat.PCM_S16LE : opts.format(toStdout ? null : Path.of(out));
         SpeechRequest request = opts.request(fmt);
         SpeechOptions.Choice choice = opts.choose();
-        try (Maya1Tts tts = Maya1Tts.create(opts.config(choice));
-             AudioSink sink = play ? new Player() : new Writer(toStdout ? System.out : Files.newOutputStream(prepare(Path.of(out))), !toStdout)) {
+        try (Playback playback = play ? Playback.open() : null; // before the model loads: no sound output fails at once
+             Maya1Tts tts = Maya1Tts.create(opts.config(choice));
+             AudioSink sink = play ? playback : new Writer(toStdout ? System.out : Files.newOutputStream(prepare(Path.of(out))), !toStdout)) {
             opts.announce(msg, tts.info(), choice);
             AudioEncoder enc = AudioEncoders.streaming(fmt);
             sink.write(enc.start());
@@ -116,33 +117,6 @@ final class StreamCommand implements Callable<Integer> {
             if (close) {
                 out.close();
             }
-        }
-    }
-
-    /** 24 kHz 16-bit mono through javax.sound (examples only; core never touches javax.sound). */
-    private static final class Player implements AudioSink {
-        private final javax.sound.sampled.SourceDataLine line;
-
-        Player() {
-            try {
-                javax.sound.sampled.AudioFormat f = new javax.sound.sampled.AudioFormat(24_000f, 16, 1, true, false);
-                line = javax.sound.sampled.AudioSystem.getSourceDataLine(f);
-                line.open(f, 24_000);
-                line.start();
-            } catch (javax.sound.sampled.LineUnavailableException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("no audio output available (" + e.getMessage() + "); write a file with --out instead", e);
-            }
-        }
-
-        @Override
-        public void write(byte[] b) {
-            line.write(b, 0, b.length);
-        }
-
-        @Override
-        public void close() {
-            line.drain();
-            line.close();
         }
     }
 }
