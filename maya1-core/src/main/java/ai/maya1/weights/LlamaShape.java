@@ -45,7 +45,7 @@ public record LlamaShape(int hiddenSize, int intermediateSize, int numLayers, in
         int hidden = f.requiredInt("hidden_size", 1, MAX_HIDDEN);
         int heads = f.requiredInt("num_attention_heads", 1, MAX_HEADS);
         if (hidden % heads != 0) {
-            throw f.error("num_attention_heads", "hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
+            throw f.error("hidden_size", "hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
         }
         int kvHeads = f.optionalInt("num_key_value_heads", heads, 1, MAX_HEADS);
         if (heads % kvHeads != 0) {
