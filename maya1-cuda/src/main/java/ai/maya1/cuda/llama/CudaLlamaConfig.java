@@ -32,6 +32,8 @@ public record CudaLlamaConfig(int hiddenSize, int intermediateSize, int layers, 
         if (n == null || !n.isObject()) {
             throw new ModelFormatException(src, null, -1, "config is not a JSON object");
         }
+        // the full validation of the Java path (JSON types, ranges, divisibility, overflow, RoPE type), naming the key
+        ai.maya1.acoustic.llama.LlamaConfig.parse(n, src);
         int hidden = req(n, "hidden_size", src);
         int heads = req(n, "num_attention_heads", src);
         int kv = n.has("num_key_value_heads") ? req(n, "num_key_value_heads", src) : heads;

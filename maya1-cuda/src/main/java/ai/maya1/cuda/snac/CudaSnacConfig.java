@@ -47,6 +47,8 @@ public record CudaSnacConfig(int samplingRate, int latentDim, int decoderDim, in
         if (n == null || !n.isObject()) {
             throw new ModelFormatException(source, null, -1, "SNAC config is not a JSON object");
         }
+        // the full validation of the Java path (JSON types, ranges, rate products), naming the key
+        ai.maya1.vocoder.snac.SnacConfig.parse(n.toString(), source);
         int encoderDim = req(n, "encoder_dim", source);
         int[] encoderRates = ints(n, "encoder_rates", source);
         int latent = n.hasNonNull("latent_dim") ? n.get("latent_dim").asInt() : encoderDim * (1 << encoderRates.length);
