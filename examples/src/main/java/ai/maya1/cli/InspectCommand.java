@@ -85,7 +85,8 @@ final class InspectCommand implements Callable<Integer> {
             width = Math.max(width, listedName(src, n).length());
         }
         width = Math.min(width, 72);
-        StringBuilder list = new StringBuilder();
+        java.util.List<String[]> rows = new java.util.ArrayList<>();  // listed name, dtype, shape, mapped name
+        int shapeWidth = 0;
         int shown = 0;
         for (String n : src.names()) {
             long[] shape;
@@ -111,8 +112,8 @@ final class InspectCommand implements Callable<Integer> {
             dtypes.merge(dtype, 1, Integer::sum);
             if (maxTensors < 0 || shown < maxTensors) {
                 String listed = listedName(src, n);
-                list.append(String.format(Locale.ROOT, "  %-" + width + "s  %-5s %s%s%n", listed, dtype, Arrays.toString(shape),
-                        listed.equals(n) ? "" : "  -> " + n));
+                rows.add(new String[] {listed, dtype, Arrays.toString(shape), listed.equals(n) ? "" : n});
+                shapeWidth = Math.max(shapeWidth, rows.getLast()[2].length());
                 shown++;
             }
         }
@@ -129,7 +130,11 @@ final class InspectCommand implements Callable<Integer> {
             src.metadata().forEach((k, v) -> out.println("  " + k + " = " + abbreviate(v)));
         }
         out.println("tensor list:");
-        out.print(list);
+        for (String[] row : rows) {
+            // the Hugging Face name, where it differs, stands in a column of its own after the shapes
+            out.println(row[3].isEmpty() ? String.format(Locale.ROOT, "  %-" + width + "s  %-5s %s", row[0], row[1], row[2])
+                    : String.format(Locale.ROOT, "  %-" + width + "s  %-5s %-" + shapeWidth + "s  -> %s", row[0], row[1], row[2], row[3]));
+        }
         if (shown < src.names().size()) {
             out.println("  ... " + (src.names().size() - shown) + " more");
         }

@@ -179,8 +179,8 @@ class InspectCommandTest {
         Run r = run("inspect", coreFixture("gguf/tiny_llama_q4_0.gguf").toString());
         assertEquals(0, r.code(), r.err());
         java.util.List<String> lines = r.out().lines().toList();
-        assertTrue(lines.stream().anyMatch(l -> l.matches("  token_embd\\.weight +\\S+ +\\[300, 64\\]  -> model\\.embed_tokens\\.weight")), r.out());
-        assertTrue(lines.stream().anyMatch(l -> l.matches("  blk\\.1\\.attn_q\\.weight +Q4_0 +\\[64, 64\\]  -> model\\.layers\\.1\\.self_attn\\.q_proj\\.weight")),
+        assertTrue(lines.stream().anyMatch(l -> l.matches("  token_embd\\.weight +\\S+ +\\[300, 64\\] +-> model\\.embed_tokens\\.weight")), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("  blk\\.1\\.attn_q\\.weight +Q4_0 +\\[64, 64\\] +-> model\\.layers\\.1\\.self_attn\\.q_proj\\.weight")),
                 r.out());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("  output_norm.weight ")), r.out());
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("  model.")), "no tensor is listed under its mapped name only: " + r.out());
