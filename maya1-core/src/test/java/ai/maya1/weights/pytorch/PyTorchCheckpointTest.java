@@ -154,6 +154,16 @@ class PyTorchCheckpointTest {
         assertEquals(22, strided);
     }
 
+    @Test
+    void aViewThatTorchLoadRefusesAsOutOfBoundsIsRefusedNamingTheTensor() {
+        JsonNode oob = ModelJson.read(fixture("strided_expected.json")).get("out_of_bounds");
+        assertTrue(oob.get("torch_error").asText().contains("storage"), "torch.load refused it: " + oob.get("torch_error"));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> TensorSources.open(fixture(oob.get("file").asText())).close());
+        assertEquals(oob.get("tensor").asText(), e.item());
+        assertTrue(e.getMessage().contains("size [8, 6], stride [1, 8], storage offset 1) reaches element 48 of its storage of 48 elements"),
+                e.getMessage());
+    }
+
     /**
      * A protocol-2 pickle of {@code {name: _rebuild_tensor_v2(FloatStorage '0' of storageNumel, offset, size, stride)}},
      * as torch.save writes it, but with any layout, including ones torch itself would never save.
