@@ -26,7 +26,7 @@ public record CudaLlamaConfig(int hiddenSize, int intermediateSize, int layers, 
 
     /** As {@link #load(Path)}, from a parsed tree; {@code src} only names the file in errors. */
     public static CudaLlamaConfig parse(JsonNode n, Path src) {
-        return from(LlamaConfig.parse(n == null ? "null" : n.toString(), src), src);
+        return from(LlamaConfig.parse(n, src), src);
     }
 
     /** The CUDA plan of a validated Llama config: refuses what the kernels cannot run, naming the key. */

@@ -21,7 +21,7 @@ public record LlamaGraphConfig(int hiddenSize, int intermediateSize, int layers,
 
     /** As {@link #load(Path)}, from a parsed tree; {@code source} only names the file in errors. */
     public static LlamaGraphConfig parse(JsonNode n, Path source) {
-        return from(LlamaConfig.parse(n == null ? "null" : n.toString(), source), source);
+        return from(LlamaConfig.parse(n, source), source);
     }
 
     /** The graph plan of a validated Llama config: refuses what the exporter cannot write, naming the key. */
