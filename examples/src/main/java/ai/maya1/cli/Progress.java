@@ -15,6 +15,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 final class Progress implements AutoCloseable {
     private final ProgressBar bar;
     private final long startNanos = System.nanoTime();
+    private boolean closed;
 
     Progress(PrintStream out, boolean enabled, int pieces) {
         this.bar = enabled && pieces > 1 ? new ProgressBarBuilder().setTaskName("speaking").setInitialMax(pieces).setUnit(" pieces", 1)
@@ -39,15 +40,16 @@ final class Progress implements AutoCloseable {
 
     /** All pieces are done: the bar is cleared. */
     void done() {
-        if (bar != null) {
+        if (bar != null && !closed) {
             bar.stepTo(bar.getMax());
-            bar.close();
         }
+        close();
     }
 
     @Override
     public void close() {
-        if (bar != null) {
+        if (bar != null && !closed) {
+            closed = true; // a second close would draw the bar again after it was cleared
             bar.close();
         }
     }

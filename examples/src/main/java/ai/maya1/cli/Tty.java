@@ -36,12 +36,12 @@ final class Tty {
         }
     }
 
-    /** Columns a progress line may use (80 when unknown, so that a redrawn line never wraps). */
+    /** Columns a progress line may use (80 when unknown or reported as 0, so that a redrawn line never wraps). */
     static int columns() {
         String c = System.getProperty(COLUMNS_PROPERTY, System.getenv("COLUMNS"));
         try {
-            int n = c == null ? 80 : Integer.parseInt(c.trim());
-            return Math.max(40, Math.min(n, 200));
+            int n = c == null ? 0 : Integer.parseInt(c.trim());
+            return n <= 0 ? 80 : Math.max(40, Math.min(n, 200));
         } catch (NumberFormatException e) {
             return 80;
         }
