@@ -1,6 +1,8 @@
 package ai.maya1.cli;
 
 import ai.maya1.Maya1Exception;
+import ai.maya1.acoustic.llama.LlamaConfig;
+import ai.maya1.vocoder.snac.SnacConfig;
 import ai.maya1.weights.ModelFormatException;
 import ai.maya1.weights.ModelJson;
 import ai.maya1.weights.TensorData;
@@ -80,10 +82,11 @@ final class InspectCommand implements Callable<Integer> {
         Map<String, Integer> dtypes = new TreeMap<>();
         int width = 0;
         for (String n : src.names()) {
-            width = Math.max(width, n.length());
+            width = Math.max(width, listedName(src, n).length());
         }
         width = Math.min(width, 72);
-        StringBuilder list = new StringBuilder();
+        java.util.List<String[]> rows = new java.util.ArrayList<>();  // listed name, dtype, shape, mapped name
+        int shapeWidth = 0;
         int shown = 0;
         for (String n : src.names()) {
             long[] shape;
@@ -108,7 +111,9 @@ final class InspectCommand implements Callable<Integer> {
             bytes += size;
             dtypes.merge(dtype, 1, Integer::sum);
             if (maxTensors < 0 || shown < maxTensors) {
-                list.append(String.format(Locale.ROOT, "  %-" + width + "s  %-5s %s%n", n, dtype, Arrays.toString(shape)));
+                String listed = listedName(src, n);
+                rows.add(new String[] {listed, dtype, Arrays.toString(shape), listed.equals(n) ? "" : n});
+                shapeWidth = Math.max(shapeWidth, rows.getLast()[2].length());
                 shown++;
             }
         }
@@ -125,10 +130,19 @@ final class InspectCommand implements Callable<Integer> {
             src.metadata().forEach((k, v) -> out.println("  " + k + " = " + abbreviate(v)));
         }
         out.println("tensor list:");
-        out.print(list);
+        for (String[] row : rows) {
+            // the Hugging Face name, where it differs, stands in a column of its own after the shapes
+            out.println(row[3].isEmpty() ? String.format(Locale.ROOT, "  %-" + width + "s  %-5s %s", row[0], row[1], row[2])
+                    : String.format(Locale.ROOT, "  %-" + width + "s  %-5s %-" + shapeWidth + "s  -> %s", row[0], row[1], row[2], row[3]));
+        }
         if (shown < src.names().size()) {
             out.println("  ... " + (src.names().size() - shown) + " more");
         }
+    }
+
+    /** The name the file itself stores: llama.cpp's for GGUF (the Hugging Face name is shown beside it). */
+    private static String listedName(TensorSource src, String name) {
+        return src instanceof GgufFile g ? g.tensorInfos().get(name).ggufName() : name;
     }
 
     /**
@@ -139,7 +153,7 @@ final class InspectCommand implements Callable<Integer> {
         java.util.Optional<Path> cfg = ai.maya1.weights.ConfigShapes.configBeside(src.path());
         if (cfg.isPresent()) {
             JsonNode c = ModelJson.read(cfg.get());
-            if ("llama".equals(c.path("model_type").asText())) {
+            if (validateConfig(c, cfg.get()) == ConfigKind.LLAMA) {
                 ai.maya1.weights.ConfigShapes.check(src, ai.maya1.weights.ConfigShapes.llama(c, cfg.get()), cfg.get());
                 out.println("config:     tensors match " + cfg.get());
                 return;
@@ -215,8 +229,32 @@ final class InspectCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    private enum ConfigKind { LLAMA, SNAC }
+
+    /**
+     * Validates a config.json fully, as loading the model would (types, ranges, divisibility, overflow, RoPE
+     * scaling): a SNAC config (no {@code model_type}, SNAC keys) through {@link SnacConfig#parse}, anything else
+     * as a Llama config through {@link LlamaConfig#parse(JsonNode, Path)}, which refuses another
+     * {@code model_type} (this SDK runs no other model), naming the key.
+     */
+    private static ConfigKind validateConfig(JsonNode root, Path f) {
+        if (root.isObject() && !root.has("model_type")) {
+            for (String k : new String[] {"codebook_size", "codebook_dim", "decoder_dim", "decoder_rates", "encoder_rates", "vq_strides"}) {
+                if (root.has(k)) {
+                    SnacConfig.parse(root.toString(), f);
+                    return ConfigKind.SNAC;
+                }
+            }
+        }
+        LlamaConfig.parse(root, f);
+        return ConfigKind.LLAMA;
+    }
+
     private static void config(PrintStream out, Path f, TensorSources.FileKind kind) {
         JsonNode root = ModelJson.read(f);
+        if (kind == TensorSources.FileKind.CONFIG_JSON) {
+            validateConfig(root, f);
+        }
         out.println("format:     " + (kind == TensorSources.FileKind.CONFIG_JSON ? "config.json" : "JSON")
                 + (root.has("model_type") ? " (model_type " + root.get("model_type").asText() + ")" : ""));
         if (root.isObject()) {

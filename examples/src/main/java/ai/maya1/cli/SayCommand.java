@@ -33,6 +33,9 @@ final class SayCommand implements Callable<Integer> {
     @Option(names = "--list-voices", description = "Print the voice presets and exit.")
     boolean listVoices;
 
+    @Option(names = "--play", description = "Also play through the default sound output (javax.sound) as chunks arrive.")
+    boolean play;
+
     @Override
     public Integer call() throws Exception {
         PrintStream stdout = System.out;
@@ -54,7 +57,8 @@ final class SayCommand implements Callable<Integer> {
 
     private void speak(SpeechRequest request, AudioFormat fmt, Path target, OutputFile file, SpeechOptions.Choice choice, PrintStream stdout)
             throws IOException {
-        try (Maya1Tts tts = Maya1Tts.create(opts.config(choice))) {
+        try (Playback playback = play ? Playback.open() : null; // before the model loads: no sound output fails at once
+             Maya1Tts tts = Maya1Tts.create(opts.config(choice))) {
             opts.announce(stdout, tts.info(), choice);
             int pieces = request.splitLongText() ? TextChunker.split(request.text(), tts.config().maxPieceChars()).size() : 1;
             java.util.List<float[]> parts = new java.util.ArrayList<>();
@@ -63,6 +67,9 @@ final class SayCommand implements Callable<Integer> {
             try (Progress progress = new Progress(System.err, !opts.quiet && Tty.stderr(), pieces)) {
                 stats = tts.stream(request, chunk -> {
                     parts.add(chunk.samples());
+                    if (playback != null) {
+                        playback.play(chunk.samples());
+                    }
                     samples[0] += chunk.samples().length;
                     progress.update(chunk.piece(), samples[0] / 24_000.0);
                     return true;

@@ -56,7 +56,8 @@ final class StreamCommand implements Callable<Integer> {
         AudioFormat fmt = play ? AudioFormat.PCM_S16LE : opts.format(toStdout ? null : Path.of(out));
         SpeechRequest request = opts.request(fmt);
         // the file is opened before any work: an unwritable path fails now, not after the synthesis
-        try (AudioSink sink = play ? new Player() : toStdout ? new Writer(System.out) : new FileWriter(Path.of(out), fmt)) {
+        try (Playback playback = play ? Playback.open() : null; // before the model loads: no sound output fails at once
+             AudioSink sink = play ? playback : toStdout ? new Writer(System.out) : new FileWriter(Path.of(out), fmt)) {
             SpeechOptions.Choice choice = opts.choose();
             try (Maya1Tts tts = Maya1Tts.create(opts.config(choice))) {
                 opts.announce(msg, tts.info(), choice);
@@ -176,33 +177,6 @@ final class StreamCommand implements Callable<Integer> {
             if (exact.length == headerBytes) { // a length beyond 4 GiB keeps the streaming header
                 channel.write(ByteBuffer.wrap(exact), 0);
             }
-        }
-    }
-
-    /** 24 kHz 16-bit mono through javax.sound (examples only; core never touches javax.sound). */
-    private static final class Player implements AudioSink {
-        private final javax.sound.sampled.SourceDataLine line;
-
-        Player() {
-            try {
-                javax.sound.sampled.AudioFormat f = new javax.sound.sampled.AudioFormat(24_000f, 16, 1, true, false);
-                line = javax.sound.sampled.AudioSystem.getSourceDataLine(f);
-                line.open(f, 24_000);
-                line.start();
-            } catch (javax.sound.sampled.LineUnavailableException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("no audio output available (" + e.getMessage() + "); write a file with --out instead", e);
-            }
-        }
-
-        @Override
-        public void write(byte[] b) {
-            line.write(b, 0, b.length);
-        }
-
-        @Override
-        public void close() {
-            line.drain();
-            line.close();
         }
     }
 }

@@ -111,4 +111,85 @@ class InspectCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: no such file ("), r.err());
     }
+
+    /** The golden Llama config.json with one top-level edit ({@code key} set to the raw JSON {@code value}, or removed when null). */
+    private Path editedGoldenConfig(Path folder, String key, String value) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode c = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(golden("llama/config.json").toFile());
+        if (value == null) {
+            c.remove(key);
+        } else {
+            c.set(key, new com.fasterxml.jackson.databind.ObjectMapper().readTree(value));
+        }
+        Files.createDirectories(folder);
+        return Files.writeString(folder.resolve("config.json"), c.toPrettyString());
+    }
+
+    private static void assertOneErrorLineNaming(Run r, Path file, String key) {
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals("", r.out());
+        String[] lines = r.err().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith("error: ") && lines[0].contains(file.toString()) && lines[0].contains(", " + key), lines[0]);
+    }
+
+    @Test
+    void hostileLlamaConfigJsonGivesExitTwoAndOneErrorLineNamingTheFileAndTheKey() throws Exception {
+        String[][] edits = {
+                {"num_attention_heads", "0", "num_attention_heads"},
+                {"hidden_size", "66", "hidden_size"},
+                {"num_key_value_heads", "3", "num_key_value_heads"},
+                {"vocab_size", "-300", "vocab_size"},
+                {"rope_scaling", "{\"rope_type\": \"yarn\", \"factor\": 4.0}", "rope_scaling.rope_type"},
+                {"hidden_size", "\"64\"", "hidden_size"},
+                {"rms_norm_eps", "\"1e-5\"", "rms_norm_eps"},
+                {"vocab_size", "2147483647", "vocab_size"},
+                {"num_hidden_layers", null, "num_hidden_layers"},
+                {"tie_word_embeddings", "1", "tie_word_embeddings"}};
+        int n = 0;
+        for (String[] e : edits) {
+            Path f = editedGoldenConfig(dir.resolve("case" + n++), e[0], e[1]);
+            assertOneErrorLineNaming(run("inspect", f.toString()), f, e[2]);
+        }
+        Run ok = run("inspect", golden("llama/config.json").toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("format:     config.json (model_type llama)"), ok.out());
+    }
+
+    @Test
+    void aHostileConfigBesideTheWeightsFailsTheirInspection() throws Exception {
+        Path folder = dir.resolve("model");
+        Path cfg = editedGoldenConfig(folder, "num_key_value_heads", "3");
+        Path weights = Files.copy(golden("llama/model.safetensors"), folder.resolve("model.safetensors"));
+        assertOneErrorLineNaming(run("inspect", weights.toString()), cfg, "num_key_value_heads");
+    }
+
+    @Test
+    void hostileSnacConfigJsonGivesExitTwoNamingTheKey() throws Exception {
+        String wraps = "{\"sampling_rate\":24000,\"encoder_dim\":48,\"encoder_rates\":[2,4,8,8],\"decoder_dim\":2048,"
+                + "\"decoder_rates\":[64,64,64,64,64,64,64,64,64,64,64],\"codebook_size\":4096,\"codebook_dim\":8,\"vq_strides\":[4,2,1]}";
+        Path f = Files.writeString(dir.resolve("config.json"), wraps);
+        assertOneErrorLineNaming(run("inspect", f.toString()), f, "decoder_rates");
+        Path s = Files.writeString(dir.resolve("snac.json"), wraps.replace("\"sampling_rate\":24000", "\"sampling_rate\":\"24000\""));
+        assertOneErrorLineNaming(run("inspect", s.toString()), s, "sampling_rate");
+    }
+
+    @Test
+    void ggufTensorsAreListedUnderTheFilesOwnNamesWithTheHuggingFaceNameBeside() {
+        Run r = run("inspect", coreFixture("gguf/tiny_llama_q4_0.gguf").toString());
+        assertEquals(0, r.code(), r.err());
+        java.util.List<String> lines = r.out().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("  token_embd\\.weight +\\S+ +\\[300, 64\\] +-> model\\.embed_tokens\\.weight")), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("  blk\\.1\\.attn_q\\.weight +Q4_0 +\\[64, 64\\] +-> model\\.layers\\.1\\.self_attn\\.q_proj\\.weight")),
+                r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("  output_norm.weight ")), r.out());
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("  model.")), "no tensor is listed under its mapped name only: " + r.out());
+    }
+
+    @Test
+    void aCheckpointOfStridedViewsIsSummarised() {
+        Run r = run("inspect", coreFixture("pytorch/strided_views.pt").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("format:     pytorch zip") && r.out().contains("base_t") && r.out().contains("F32   [8, 6]"), r.out());
+    }
 }

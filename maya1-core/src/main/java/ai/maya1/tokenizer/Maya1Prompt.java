@@ -1,5 +1,6 @@
 package ai.maya1.tokenizer;
 
+import ai.maya1.Maya1Tokens;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -32,19 +33,20 @@ import org.slf4j.LoggerFactory;
 public final class Maya1Prompt {
     private static final Logger LOG = LoggerFactory.getLogger(Maya1Prompt.class);
 
-    public static final int BOS = 128000;
-    public static final int EOT = 128009;
+    // the protocol ids, as defined by Maya1Tokens (kept here for the prompt's readers)
+    public static final int BOS = Maya1Tokens.BOS;
+    public static final int EOT = Maya1Tokens.EOT;
     /** Start of speech: the first code follows (also CODE_START). */
-    public static final int SOS = 128257;
-    public static final int CODE_END = 128258;
+    public static final int SOS = Maya1Tokens.SOS;
+    public static final int CODE_END = Maya1Tokens.CODE_END;
     /** Start of human turn. */
-    public static final int SOH = 128259;
+    public static final int SOH = Maya1Tokens.SOH;
     /** End of human turn. */
-    public static final int EOH = 128260;
+    public static final int EOH = Maya1Tokens.EOH;
     /** Start of AI turn. */
-    public static final int SOA = 128261;
+    public static final int SOA = Maya1Tokens.SOA;
     /** First SNAC code id; codes are 128266..156937. */
-    public static final int CODE_OFFSET = 128266;
+    public static final int CODE_OFFSET = Maya1Tokens.CODE_OFFSET;
 
     /**
      * Prompt options.

@@ -1,5 +1,7 @@
 package ai.maya1.vocoder;
 
+import ai.maya1.Maya1Tokens;
+
 /**
  * One SNAC audio frame as Maya1 emits it: 7 LM tokens carrying 1 level-0 code, 2 level-1 codes and 4 level-2
  * codes, each in [0, 4095]. Decodes to 2048 samples at 24 kHz (85.3 ms).
@@ -8,7 +10,7 @@ package ai.maya1.vocoder;
  */
 public record SnacFrame(int l0, int l1a, int l1b, int l2a, int l2b, int l2c, int l2d) {
     /** First SNAC code token id. */
-    public static final int CODE_TOKEN_OFFSET = 128266;
+    public static final int CODE_TOKEN_OFFSET = Maya1Tokens.CODE_OFFSET;
     /** Codebook size of every level. */
     public static final int CODEBOOK_SIZE = 4096;
     /** Tokens per frame. */

@@ -24,19 +24,17 @@ public final class ConfigShapes {
      * {@code lm_head.weight}.
      */
     public static Map<String, long[]> llama(JsonNode config, Path source) {
-        long hidden = positive(config, "hidden_size", -1, source);
-        long heads = positive(config, "num_attention_heads", -1, source);
-        long kv = positive(config, "num_key_value_heads", heads, source);
-        long headDim = config.hasNonNull("head_dim") ? positive(config, "head_dim", -1, source) : hidden / heads;
-        long ffn = positive(config, "intermediate_size", -1, source);
-        long layers = positive(config, "num_hidden_layers", -1, source);
-        long vocab = positive(config, "vocab_size", -1, source);
-        if (layers > 100_000) {
-            throw new ModelFormatException(source, "num_hidden_layers", -1, "implausible layer count " + layers);
-        }
-        boolean tied = config.path("tie_word_embeddings").asBoolean(false);
-        boolean attnBias = config.path("attention_bias").asBoolean(false);
-        boolean mlpBias = config.path("mlp_bias").asBoolean(false);
+        LlamaShape s = LlamaShape.read(config, source);
+        long hidden = s.hiddenSize();
+        long heads = s.numHeads();
+        long kv = s.numKvHeads();
+        long headDim = s.headDim();
+        long ffn = s.intermediateSize();
+        long layers = s.numLayers();
+        long vocab = s.vocabSize();
+        boolean tied = s.tieWordEmbeddings();
+        boolean attnBias = s.attentionBias();
+        boolean mlpBias = s.mlpBias();
         Map<String, long[]> m = new LinkedHashMap<>();
         m.put("model.embed_tokens.weight", new long[] {vocab, hidden});
         for (long l = 0; l < layers; l++) {
@@ -116,19 +114,5 @@ public final class ConfigShapes {
         Path dir = Files.isDirectory(weightsOrFolder) ? weightsOrFolder : weightsOrFolder.toAbsolutePath().getParent();
         Path c = dir == null ? null : dir.resolve("config.json");
         return c != null && Files.isRegularFile(c) ? Optional.of(c) : Optional.empty();
-    }
-
-    private static long positive(JsonNode c, String key, long dflt, Path source) {
-        JsonNode n = c.get(key);
-        if (n == null || n.isNull()) {
-            if (dflt > 0) {
-                return dflt;
-            }
-            throw new ModelFormatException(source, key, -1, "config has no " + key);
-        }
-        if (!n.canConvertToExactIntegral() || !n.canConvertToLong() || n.asLong() <= 0 || n.asLong() > (1L << 31)) {
-            throw new ModelFormatException(source, key, -1, key + " must be a positive integer, got " + n);
-        }
-        return n.asLong();
     }
 }

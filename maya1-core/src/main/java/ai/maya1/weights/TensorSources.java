@@ -113,6 +113,12 @@ public final class TensorSources {
         return FileKind.UNKNOWN;
     }
 
+    /** Any of these top-level keys makes a JSON object a model config (Llama or SNAC), validated as one. */
+    private static final java.util.List<String> CONFIG_KEYS = java.util.List.of("model_type", "architectures", "hidden_size",
+            "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim", "vocab_size",
+            "rope_scaling", "rope_theta", "codebook_size", "codebook_dim", "decoder_dim", "decoder_rates", "encoder_dim",
+            "encoder_rates", "vq_strides");
+
     private static FileKind classifyJson(Path file) {
         JsonNode root = ModelJson.read(file);
         if (!root.isObject()) {
@@ -124,9 +130,10 @@ public final class TensorSources {
         if (root.has("model") && root.get("model").isObject() && (root.has("added_tokens") || root.get("model").has("vocab"))) {
             return FileKind.TOKENIZER_JSON;
         }
-        if (root.has("model_type") || root.has("architectures") || root.has("hidden_size") || root.has("codebook_size")
-                || root.has("decoder_dim")) {
-            return FileKind.CONFIG_JSON;
+        for (String key : CONFIG_KEYS) {
+            if (root.has(key)) {
+                return FileKind.CONFIG_JSON;
+            }
         }
         return FileKind.OTHER_JSON;
     }

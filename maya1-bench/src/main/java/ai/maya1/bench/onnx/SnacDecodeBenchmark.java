@@ -70,7 +70,7 @@ public class SnacDecodeBenchmark {
         }
         codes = new SnacCodes(l0, l1, l2);
         try (RandomWeights w = RandomWeights.snac24()) {
-            SnacGraphConfig cfg = new SnacGraphConfig(24000, 768, 1024, new int[] {8, 8, 4, 2}, new int[] {4, 2, 1}, 4096, 8, true, true);
+            SnacGraphConfig cfg = SnacGraphConfig.from(ai.maya1.vocoder.snac.SnacConfig.snac24khz());
             if (backend.equals("ort")) {
                 dir = Files.createTempDirectory("maya1-bench-snac");
                 // no noise inputs: the deterministic decoder, as the Java backend runs with NoiseMode.zero()

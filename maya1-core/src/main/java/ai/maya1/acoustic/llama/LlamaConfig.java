@@ -1,10 +1,11 @@
 package ai.maya1.acoustic.llama;
 
+import ai.maya1.weights.ConfigFields;
+import ai.maya1.weights.LlamaShape;
 import ai.maya1.weights.ModelFormatException;
+import ai.maya1.weights.ModelJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -32,8 +33,6 @@ import java.nio.file.Path;
 public record LlamaConfig(int hiddenSize, int intermediateSize, int numLayers, int numHeads, int numKvHeads, int headDim,
                           int vocabSize, float rmsNormEps, double ropeTheta, RopeScaling ropeScaling, int maxPositionEmbeddings,
                           boolean tieWordEmbeddings, TestModelHook testModel) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public LlamaConfig {
         if (hiddenSize <= 0 || intermediateSize <= 0 || numLayers <= 0 || numHeads <= 0 || numKvHeads <= 0 || headDim <= 0
@@ -91,121 +90,97 @@ public record LlamaConfig(int hiddenSize, int intermediateSize, int numLayers, i
         return embed + numLayers * perLayer + d + (tieWordEmbeddings ? 0 : embed);
     }
 
+    /** Largest config.json read (real ones are ~1 KB). */
+    private static final long MAX_CONFIG_BYTES = 1 << 20;
+
+    /**
+     * Reads and fully validates {@code configJson} (strict JSON: duplicate keys and trailing content are errors);
+     * every problem is a {@link ModelFormatException} naming the file and the key.
+     */
     public static LlamaConfig load(Path configJson) {
-        String text;
-        try {
-            text = Files.readString(configJson);
-        } catch (IOException e) {
-            throw new ModelFormatException(configJson, null, -1, "cannot read config: " + e.getMessage(), e);
-        }
-        return parse(text, configJson);
+        return parse(ModelJson.read(configJson, MAX_CONFIG_BYTES), configJson);
     }
 
+    /** Parses and validates config JSON text; {@code source} only names the file in errors (may be null). */
     public static LlamaConfig parse(String json, Path source) {
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = ModelJson.mapper().readTree(json);
         } catch (IOException e) {
             throw new ModelFormatException(source, null, -1, "config is not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
-        if (root == null || !root.isObject()) {
-            throw new ModelFormatException(source, "config is not a JSON object");
-        }
-        String modelType = root.path("model_type").asText("llama");
-        if (!modelType.equals("llama")) {
-            throw new ModelFormatException(source, "model_type", -1, "unsupported model_type '" + modelType + "' (expected llama)");
-        }
-        String act = root.path("hidden_act").asText("silu");
+        return parse(root, source);
+    }
+
+    /**
+     * Validates a parsed config: the sizes through {@link LlamaShape#read} (types, bounds, divisibility, overflow),
+     * then what the forward pass interprets (activation, biases, RMSNorm epsilon, RoPE base and scaling, the
+     * test-model hook), each with its JSON type checked.
+     */
+    public static LlamaConfig parse(JsonNode root, Path source) {
+        LlamaShape shape = LlamaShape.read(root, source);
+        ConfigFields f = ConfigFields.of(root, source);
+        String act = f.optionalString("hidden_act", "silu");
         if (!act.equals("silu")) {
-            throw new ModelFormatException(source, "hidden_act", -1, "unsupported hidden_act '" + act + "' (expected silu)");
+            throw f.error("hidden_act", "unsupported hidden_act '" + abbreviate(act) + "' (expected silu)");
         }
-        for (String b : new String[] {"attention_bias", "mlp_bias"}) {
-            if (root.path(b).asBoolean(false)) {
-                throw new ModelFormatException(source, b, -1, b + "=true is not supported (Llama 3 has no biases)");
-            }
+        if (shape.attentionBias()) {
+            throw f.error("attention_bias", "attention_bias=true is not supported (Llama 3 has no biases)");
         }
-        int hidden = requiredInt(root, "hidden_size", source);
-        int heads = requiredInt(root, "num_attention_heads", source);
-        int kvHeads = root.has("num_key_value_heads") && !root.get("num_key_value_heads").isNull()
-                ? requiredInt(root, "num_key_value_heads", source) : heads;
-        int headDim;
-        if (root.hasNonNull("head_dim")) {
-            headDim = requiredInt(root, "head_dim", source);
-        } else {
-            if (hidden % heads != 0) {
-                throw new ModelFormatException(source, "head_dim", -1, "no head_dim and hidden_size " + hidden
-                        + " is not divisible by num_attention_heads " + heads);
-            }
-            headDim = hidden / heads;
+        if (shape.mlpBias()) {
+            throw f.error("mlp_bias", "mlp_bias=true is not supported (Llama 3 has no biases)");
         }
-        JsonNode ropeParams = root.get("rope_parameters");
-        double theta = root.hasNonNull("rope_theta") ? root.get("rope_theta").asDouble()
-                : ropeParams != null && ropeParams.hasNonNull("rope_theta") ? ropeParams.get("rope_theta").asDouble() : 10000.0;
-        JsonNode scalingNode = root.hasNonNull("rope_scaling") ? root.get("rope_scaling") : ropeParams;
-        RopeScaling scaling = parseScaling(scalingNode, source);
+        double eps = f.optionalPositive("rms_norm_eps", 1e-6, 1.0);
+        if (!((float) eps > 0)) {
+            throw f.error("rms_norm_eps", "rms_norm_eps " + eps + " is below the smallest float");
+        }
+        ConfigFields ropeParams = f.object("rope_parameters");
+        double theta = f.has("rope_theta") ? f.optionalPositive("rope_theta", 10000.0, MAX_ROPE_THETA)
+                : ropeParams != null ? ropeParams.optionalPositive("rope_theta", 10000.0, MAX_ROPE_THETA) : 10000.0;
+        ConfigFields scalingFields = f.has("rope_scaling") ? f.object("rope_scaling") : ropeParams;
+        RopeScaling scaling = parseScaling(scalingFields);
         TestModelHook hook = null;
-        JsonNode tm = root.get("maya1_test_model");
-        if (tm != null && !tm.isNull()) {
-            if (!tm.isObject() || !tm.path("frames_per_prompt_token").isNumber() || !tm.path("min_frames").canConvertToInt()) {
-                throw new ModelFormatException(source, "maya1_test_model", -1,
-                        "maya1_test_model must be {\"frames_per_prompt_token\": <number>, \"min_frames\": <int>}");
-            }
-            double fpt = tm.get("frames_per_prompt_token").asDouble();
-            int minFrames = tm.get("min_frames").asInt();
-            if (!(fpt >= 0) || Double.isInfinite(fpt) || minFrames < 0) {
-                throw new ModelFormatException(source, "maya1_test_model", -1, "frames_per_prompt_token and min_frames must be >= 0");
-            }
+        ConfigFields tm = f.object("maya1_test_model");
+        if (tm != null) {
+            double fpt = tm.requiredNumber("frames_per_prompt_token", 0, 1e6);
+            int minFrames = tm.requiredInt("min_frames", 0, Integer.MAX_VALUE);
             hook = new TestModelHook(fpt, minFrames);
         }
         try {
-            return new LlamaConfig(hidden, requiredInt(root, "intermediate_size", source), requiredInt(root, "num_hidden_layers", source),
-                    heads, kvHeads, headDim, requiredInt(root, "vocab_size", source),
-                    (float) root.path("rms_norm_eps").asDouble(1e-6), theta, scaling,
-                    root.path("max_position_embeddings").asInt(2048), root.path("tie_word_embeddings").asBoolean(false), hook);
+            return new LlamaConfig(shape.hiddenSize(), shape.intermediateSize(), shape.numLayers(), shape.numHeads(), shape.numKvHeads(),
+                    shape.headDim(), shape.vocabSize(), (float) eps, theta, scaling, shape.maxPositionEmbeddings(), shape.tieWordEmbeddings(), hook);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(source, null, -1, "invalid config: " + e.getMessage());
         }
     }
 
-    private static RopeScaling parseScaling(JsonNode n, Path source) {
-        if (n == null || n.isNull()) {
+    /** RoPE bases above this are not meaningful (Llama 3 uses 5e5, long-context models up to ~1e8). */
+    private static final double MAX_ROPE_THETA = 1e12;
+
+    private static RopeScaling parseScaling(ConfigFields n) {
+        if (n == null) {
             return RopeScaling.NONE;
         }
-        if (!n.isObject()) {
-            throw new ModelFormatException(source, "rope_scaling", -1, "rope_scaling must be an object");
-        }
-        String type = n.hasNonNull("rope_type") ? n.get("rope_type").asText() : n.path("type").asText("default");
+        String typeKey = n.has("rope_type") ? "rope_type" : "type";
+        String type = n.optionalString(typeKey, "default");
         return switch (type) {
             case "default" -> RopeScaling.NONE;
-            case "linear" -> new RopeScaling("linear", positive(n, "factor", source), 1, 1, 0);
+            case "linear" -> new RopeScaling("linear", n.requiredPositive("factor", 1e6), 1, 1, 0);
             case "llama3" -> {
-                double factor = positive(n, "factor", source);
-                double lo = positive(n, "low_freq_factor", source);
-                double hi = positive(n, "high_freq_factor", source);
+                double factor = n.requiredPositive("factor", 1e6);
+                double lo = n.requiredPositive("low_freq_factor", 1e6);
+                double hi = n.requiredPositive("high_freq_factor", 1e6);
                 if (!(hi > lo)) {
-                    throw new ModelFormatException(source, "rope_scaling.high_freq_factor", -1,
-                            "high_freq_factor " + hi + " must exceed low_freq_factor " + lo);
+                    throw n.error("high_freq_factor", "high_freq_factor " + hi + " must exceed low_freq_factor " + lo);
                 }
-                yield new RopeScaling("llama3", factor, lo, hi, (int) positive(n, "original_max_position_embeddings", source));
+                yield new RopeScaling("llama3", factor, lo, hi, n.requiredInt("original_max_position_embeddings", 1, LlamaShape.MAX_POSITIONS));
             }
-            default -> throw new ModelFormatException(source, "rope_scaling", -1, "unsupported RoPE scaling type '" + type
-                    + "' (supported: default, linear, llama3)");
+            default -> throw n.error(typeKey, "unsupported RoPE scaling type '" + abbreviate(type) + "' (supported: default, linear, llama3)");
         };
     }
 
-    private static double positive(JsonNode n, String key, Path source) {
-        JsonNode v = n.get(key);
-        if (v == null || !v.isNumber() || !(v.asDouble() > 0)) {
-            throw new ModelFormatException(source, "rope_scaling." + key, -1, "missing or non-positive " + key);
-        }
-        return v.asDouble();
-    }
-
-    private static int requiredInt(JsonNode root, String key, Path source) {
-        JsonNode v = root.get(key);
-        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() <= 0) {
-            throw new ModelFormatException(source, key, -1, "missing or invalid " + key + " (a positive integer is required)");
-        }
-        return v.asInt();
+    private static String abbreviate(String s) {
+        String one = s.replaceAll("\\p{Cntrl}", "?");
+        return one.length() > 40 ? one.substring(0, 37) + "..." : one;
     }
 }

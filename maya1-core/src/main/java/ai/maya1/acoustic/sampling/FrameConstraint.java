@@ -1,5 +1,6 @@
 package ai.maya1.acoustic.sampling;
 
+import ai.maya1.Maya1Tokens;
 import ai.maya1.vocoder.SnacFrame;
 
 /**
@@ -9,7 +10,7 @@ import ai.maya1.vocoder.SnacFrame;
  */
 public final class FrameConstraint {
     /** CODE_END: the end of speech. */
-    public static final int CODE_END = 128258;
+    public static final int CODE_END = Maya1Tokens.CODE_END;
     /** Rows the constrained head computes at most: one codebook plus CODE_END. */
     public static final int MAX_CANDIDATES = SnacFrame.CODEBOOK_SIZE + 1;
 

@@ -74,7 +74,8 @@ public record SnacConfig(int samplingRate, int encoderDim, List<Integer> encoder
         try {
             root = JSON.readTree(json);
         } catch (IOException e) {
-            throw new ModelFormatException(source, null, -1, "SNAC config is not valid JSON: " + e.getMessage(), e);
+            throw new ModelFormatException(source, null, -1, "SNAC config is not valid JSON: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         }
         if (root == null || !root.isObject()) {
             throw new ModelFormatException(source, "SNAC config must be a JSON object");
@@ -86,8 +87,10 @@ public record SnacConfig(int samplingRate, int encoderDim, List<Integer> encoder
         }
         int encoderDim = intField(root, "encoder_dim", source, null);
         List<Integer> encoderRates = intList(root, "encoder_rates", source);
-        int latentDefault = encoderDim << encoderRates.size();
-        int latentDim = root.hasNonNull("latent_dim") ? intField(root, "latent_dim", source, null) : latentDefault;
+        // shifted in long: a hostile encoder_dim must reach the range check, not wrap around
+        long latentDefault = (long) encoderDim << encoderRates.size();
+        int latentDim = root.hasNonNull("latent_dim") ? intField(root, "latent_dim", source, null)
+                : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, latentDefault));
         SnacConfig c = new SnacConfig(intField(root, "sampling_rate", source, null), encoderDim, encoderRates, latentDim,
                 intField(root, "decoder_dim", source, null), intList(root, "decoder_rates", source),
                 intField(root, "codebook_size", source, 4096), intField(root, "codebook_dim", source, 8),
@@ -102,10 +105,10 @@ public record SnacConfig(int samplingRate, int encoderDim, List<Integer> encoder
             if (dflt != null) {
                 return dflt;
             }
-            throw new ModelFormatException(source, name, -1, "missing SNAC config field");
+            throw new ModelFormatException(source, name, -1, "required SNAC config key " + name + " is missing");
         }
         if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw new ModelFormatException(source, name, -1, "must be an integer, got " + n);
+            throw new ModelFormatException(source, name, -1, name + " must be a JSON integer, got " + n);
         }
         return n.intValue();
     }
@@ -116,7 +119,7 @@ public record SnacConfig(int samplingRate, int encoderDim, List<Integer> encoder
             return dflt;
         }
         if (!n.isBoolean()) {
-            throw new ModelFormatException(source, name, -1, "must be true or false, got " + n);
+            throw new ModelFormatException(source, name, -1, name + " must be true or false, got " + n);
         }
         return n.booleanValue();
     }
@@ -124,45 +127,51 @@ public record SnacConfig(int samplingRate, int encoderDim, List<Integer> encoder
     private static List<Integer> intList(JsonNode root, String name, Path source) {
         JsonNode n = root.get(name);
         if (n == null || !n.isArray() || n.isEmpty() || n.size() > 16) {
-            throw new ModelFormatException(source, name, -1, "must be a non-empty array of at most 16 integers, got " + n);
+            throw new ModelFormatException(source, name, -1, name + " must be a non-empty array of at most 16 integers, got "
+                    + (n == null ? "nothing" : abbreviate(n.toString())));
         }
         Integer[] out = new Integer[n.size()];
         for (int i = 0; i < n.size(); i++) {
             JsonNode e = n.get(i);
             if (!e.isIntegralNumber() || !e.canConvertToInt()) {
-                throw new ModelFormatException(source, name, -1, "element " + i + " must be an integer, got " + e);
+                throw new ModelFormatException(source, name, -1, name + "[" + i + "] must be a JSON integer, got " + abbreviate(e.toString()));
             }
             out[i] = e.intValue();
         }
         return List.of(out);
     }
 
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
     private void validate(Path source) {
-        check(source, samplingRate > 0 && samplingRate <= 384_000, "sampling_rate", "must be in 1..384000");
-        check(source, encoderDim > 0 && encoderDim <= 4096, "encoder_dim", "must be in 1..4096");
-        check(source, latentDim > 0 && latentDim <= 16384, "latent_dim", "must be in 1..16384");
-        check(source, decoderDim > 0 && decoderDim <= 16384, "decoder_dim", "must be in 1..16384");
+        check(source, samplingRate > 0 && samplingRate <= 384_000, "sampling_rate", "must be in 1..384000, got " + samplingRate);
+        check(source, encoderDim > 0 && encoderDim <= 4096, "encoder_dim", "must be in 1..4096, got " + encoderDim);
+        check(source, latentDim > 0 && latentDim <= 16384, "latent_dim",
+                "must be in 1..16384 (when absent it is encoder_dim * 2^len(encoder_rates)), got " + latentDim);
+        check(source, decoderDim > 0 && decoderDim <= 16384, "decoder_dim", "must be in 1..16384, got " + decoderDim);
         for (int r : encoderRates) {
-            check(source, r > 0 && r <= 64, "encoder_rates", "rates must be in 1..64");
+            check(source, r > 0 && r <= 64, "encoder_rates", "values must be in 1..64, got " + encoderRates);
         }
         long hop = 1;
         for (int r : decoderRates) {
-            check(source, r > 0 && r <= 64, "decoder_rates", "rates must be in 1..64");
-            hop *= r;
+            check(source, r > 0 && r <= 64, "decoder_rates", "values must be in 1..64, got " + decoderRates);
+            hop *= r; // checked at every step: 16 rates of 64 would wrap a long to 0
+            check(source, hop <= 1 << 16, "decoder_rates", "total up-sampling (the product of the rates) exceeds 65536");
         }
-        check(source, hop <= 1 << 16, "decoder_rates", "total up-sampling too large");
         check(source, decoderDim % (1 << decoderRates.size()) == 0, "decoder_dim",
                 "must be divisible by 2^len(decoder_rates) (each block halves the width)");
         check(source, codebookSize == 4096, "codebook_size", "must be 4096 (Maya1 / SNAC code range), got " + codebookSize);
-        check(source, codebookDim > 0 && codebookDim <= 1024, "codebook_dim", "must be in 1..1024");
+        check(source, codebookDim > 0 && codebookDim <= 1024, "codebook_dim", "must be in 1..1024, got " + codebookDim);
         check(source, vqStrides.equals(List.of(4, 2, 1)), "vq_strides",
                 "must be [4, 2, 1] (three levels, 7 codes per frame as Maya1 emits them), got " + vqStrides);
-        check(source, depthwise, "depthwise", "depthwise=false is not supported (every published SNAC model is depthwise)");
+        check(source, depthwise, "depthwise", "= false is not supported (every published SNAC model is depthwise)");
     }
 
     private static void check(Path source, boolean ok, String field, String message) {
         if (!ok) {
-            throw new ModelFormatException(source, field, -1, message);
+            throw new ModelFormatException(source, field, -1, field + " " + message);
         }
     }
 

@@ -31,8 +31,10 @@ import java.util.zip.Inflater;
  * the zip format of {@code torch.save} (PyTorch 1.6+) and the legacy sequential format. The pickle goes through
  * {@link RestrictedUnpickler} (torch's {@code weights_only} allow-list); tensor storages are zero-copy slices
  * of the memory-mapped file (zip entries are stored uncompressed by torch; compressed storages are refused).
- * The top-level object must be a dict of tensors, or a dict holding one (e.g. {@code state_dict}). Tensors must
- * be contiguous views of their storage.
+ * The top-level object must be a dict of tensors, or a dict holding one (e.g. {@code state_dict}). A contiguous
+ * tensor is a zero-copy slice of its storage; a strided view (a transposed or sliced tensor saved as is) is read
+ * as {@code torch.load} reads it, copied once into the checkpoint's arena on first access, with every element
+ * it reaches checked against its storage at open.
  */
 public final class PyTorchCheckpoint implements TensorSource {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -42,14 +44,18 @@ public final class PyTorchCheckpoint implements TensorSource {
 
     private final Path path;
     private final Arena arena;
+    /** Tensor names in checkpoint order; the value is null for a strided view (see {@link #strided}). */
     private final Map<String, TensorData> tensors;
+    private final Map<String, StridedView> strided;
+    private final Map<String, TensorData> materialized = new java.util.concurrent.ConcurrentHashMap<>();
     private final String format;
     private volatile boolean closed;
 
-    private PyTorchCheckpoint(Path path, Arena arena, Map<String, TensorData> tensors, String format) {
+    private PyTorchCheckpoint(Path path, Arena arena, Map<String, TensorData> tensors, Map<String, StridedView> strided, String format) {
         this.path = path;
         this.arena = arena;
-        this.tensors = tensors;
+        this.tensors = Collections.unmodifiableMap(tensors);
+        this.strided = Map.copyOf(strided);
         this.format = format;
     }
 
@@ -287,6 +293,9 @@ public final class PyTorchCheckpoint implements TensorSource {
             }
         }
         Map<String, TensorData> tensors = new LinkedHashMap<>();
+        Map<String, StridedView> strided = new HashMap<>();
+        long stridedBytes = 0;
+        long fileSize = fileSize(path);
         for (Map.Entry<?, ?> e : dict.entrySet()) {
             if (!(e.getKey() instanceof String name)) {
                 throw new ModelFormatException(path, String.valueOf(e.getKey()), -1, "state_dict key is not a string");
@@ -297,43 +306,115 @@ public final class PyTorchCheckpoint implements TensorSource {
             if (!(t.storage() instanceof Storage s) || s.bytes == null) {
                 throw new ModelFormatException(path, name, t.pickleOffset(), "tensor has no storage");
             }
-            long[] shape = t.size();
-            long numel = 1;
-            long expectStride = 1;
-            for (int i = shape.length - 1; i >= 0; i--) {
-                if (shape[i] != 1 && t.stride()[i] != expectStride && numelOf(shape) != 0) {
-                    throw new ModelFormatException(path, name, t.pickleOffset(), "tensor is not contiguous (stride " + java.util.Arrays.toString(t.stride())
-                            + " for size " + java.util.Arrays.toString(shape) + "); save it with .contiguous()");
-                }
-                try {
-                    expectStride = Math.multiplyExact(expectStride, shape[i]);
-                    numel = Math.multiplyExact(numel, shape[i]);
-                } catch (ArithmeticException ex) {
-                    throw new ModelFormatException(path, name, t.pickleOffset(), "tensor size overflows");
-                }
-            }
-            if (t.offset() > s.numel || numel > s.numel - t.offset()) {
-                throw new ModelFormatException(path, name, t.pickleOffset(), "tensor [" + t.offset() + ", +" + numel + ") lies outside its storage of "
-                        + s.numel + " elements");
-            }
+            StridedView v = StridedView.of(path, name, t, s);
             long es = s.dtype.elementBytes();
-            tensors.put(name, new TensorData(name, s.dtype, shape, s.bytes.asSlice(t.offset() * es, numel * es)));
+            if (v.contiguous()) {
+                tensors.put(name, new TensorData(name, s.dtype, v.size, s.bytes.asSlice(v.offset * es, v.numel * es)));
+            } else {
+                // a strided view is copied out on first access; the copies together may not outgrow the file, so
+                // that a small file of stride-0 views cannot demand unbounded memory
+                long bytes = v.numel * es; // cannot overflow: checked by StridedView.of
+                if (bytes > fileSize - stridedBytes) {
+                    throw new ModelFormatException(path, name, t.pickleOffset(), "strided views would expand to more than the file's "
+                            + fileSize + " bytes (" + bytes + " bytes for this one)");
+                }
+                stridedBytes += bytes;
+                strided.put(name, v);
+                tensors.put(name, null);
+            }
         }
         if (tensors.isEmpty()) {
             throw new ModelFormatException(path, null, -1, "checkpoint holds no tensors");
         }
-        return new PyTorchCheckpoint(path, arena, Collections.unmodifiableMap(tensors), format);
+        return new PyTorchCheckpoint(path, arena, tensors, strided, format);
     }
 
-    private static long numelOf(long[] shape) {
-        long n = 1;
-        for (long d : shape) {
-            if (d == 0) {
-                return 0;
-            }
-            n = d > 0 && n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
+    private static long fileSize(Path path) {
+        try {
+            return java.nio.file.Files.size(path);
+        } catch (IOException e) {
+            throw new ModelFormatException(path, null, -1, "cannot read file: " + e.getMessage(), e);
         }
-        return n;
+    }
+
+    /**
+     * A tensor as {@code torch._utils._rebuild_tensor_v2} builds it: {@code storage[offset + sum(i_k * stride_k)]}
+     * for every index {@code i} of {@code size}. Like torch's {@code set_}, every element it reaches must lie
+     * inside the storage (checked at open, with overflow checks); sizes and strides must be non-negative.
+     */
+    private record StridedView(String name, Storage storage, long offset, long[] size, long[] stride, long numel, boolean contiguous) {
+        static StridedView of(Path path, String name, RestrictedUnpickler.TensorRef t, Storage s) {
+            long[] size = t.size();
+            long[] stride = t.stride();
+            String layout = "size " + java.util.Arrays.toString(size) + ", stride " + java.util.Arrays.toString(stride)
+                    + ", storage offset " + t.offset();
+            if (t.offset() < 0) {
+                throw new ModelFormatException(path, name, t.pickleOffset(), "negative storage offset (" + layout + ")");
+            }
+            long numel = 1;
+            long last = t.offset(); // storage index of the last element
+            long expectStride = 1;
+            boolean contiguous = true;
+            try {
+                for (int i = size.length - 1; i >= 0; i--) {
+                    if (size[i] < 0 || stride[i] < 0) {
+                        throw new ModelFormatException(path, name, t.pickleOffset(), "negative size or stride (" + layout + ")");
+                    }
+                    numel = Math.multiplyExact(numel, size[i]);
+                    if (size[i] > 0) {
+                        last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
+                    }
+                    if (size[i] != 1 && stride[i] != expectStride) {
+                        contiguous = false;
+                    }
+                    expectStride = Math.multiplyExact(expectStride, Math.max(size[i], 1));
+                }
+                Math.multiplyExact(numel, s.dtype.elementBytes());
+            } catch (ArithmeticException ex) {
+                throw new ModelFormatException(path, name, t.pickleOffset(), "tensor size or extent overflows (" + layout + ")");
+            }
+            if (numel == 0) {
+                return new StridedView(name, s, 0, size, stride, 0, true);
+            }
+            if (last >= s.numel) {
+                throw new ModelFormatException(path, name, t.pickleOffset(), "tensor (" + layout + ") reaches element " + last
+                        + " of its storage of " + s.numel + " elements");
+            }
+            return new StridedView(name, s, t.offset(), size, stride, numel, contiguous);
+        }
+
+        /** Copies the elements in row-major order into {@code dst} (runs of the innermost dimension when it is dense). */
+        void copyTo(MemorySegment dst) {
+            MemorySegment src = storage.bytes;
+            long es = storage.dtype.elementBytes();
+            int rank = size.length;
+            long inner = rank == 0 ? 1 : size[rank - 1];
+            long innerStride = rank == 0 ? 1 : stride[rank - 1];
+            long[] index = new long[Math.max(rank - 1, 0)];
+            long base = offset;
+            long out = 0;
+            for (long row = 0, rows = numel / inner; row < rows; row++) {
+                if (innerStride == 1) {
+                    MemorySegment.copy(src, base * es, dst, out, inner * es);
+                    out += inner * es;
+                } else {
+                    for (long k = 0; k < inner; k++) {
+                        MemorySegment.copy(src, (base + k * innerStride) * es, dst, out, es);
+                        out += es;
+                    }
+                }
+                // odometer over the outer dimensions
+                for (int d = rank - 2; d >= 0; d--) {
+                    index[d]++;
+                    base += stride[d];
+                    if (index[d] < size[d]) {
+                        break;
+                    }
+                    base -= index[d] * stride[d];
+                    index[d] = 0;
+                }
+            }
+        }
     }
 
     @Override
@@ -346,7 +427,24 @@ public final class PyTorchCheckpoint implements TensorSource {
         if (closed) {
             throw new IllegalStateException("checkpoint is closed: " + path);
         }
+        StridedView v = strided.get(name);
+        if (v != null) {
+            return Optional.of(materialized.computeIfAbsent(name, n -> materialize(v)));
+        }
         return Optional.ofNullable(tensors.get(name));
+    }
+
+    /** Copies a strided view into the checkpoint's arena, as torch.load's tensor would read element by element. */
+    private TensorData materialize(StridedView v) {
+        MemorySegment dst;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("checkpoint is closed: " + path);
+            }
+            dst = arena.allocate(v.numel() * v.storage().dtype.elementBytes(), 64);
+        }
+        v.copyTo(dst);
+        return new TensorData(v.name(), v.storage().dtype, v.size(), dst.asReadOnly());
     }
 
     @Override

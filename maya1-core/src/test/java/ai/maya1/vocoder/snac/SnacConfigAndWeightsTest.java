@@ -90,6 +90,32 @@ class SnacConfigAndWeightsTest {
         assertThrows(ModelFormatException.class, () -> SnacConfig.parse(ok.replace("\"noise\":true", "\"noise\":\"yes\""), null));
     }
 
+    @Test
+    void upSamplingRatesWhoseProductWrapsALongAreRefusedNamingTheKey() {
+        // 11 rates of 64 multiply to 2^66, which wrapped to 0 and passed the "<= 65536" check; decoder_dim 2048 = 2^11
+        String wraps = "{\"sampling_rate\":24000,\"encoder_dim\":48,\"encoder_rates\":[2,4,8,8],\"decoder_dim\":2048,"
+                + "\"decoder_rates\":[64,64,64,64,64,64,64,64,64,64,64],\"codebook_size\":4096,\"codebook_dim\":8,\"vq_strides\":[4,2,1]}";
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SnacConfig.parse(wraps, Path.of("config.json")));
+        assertEquals("decoder_rates", e.item());
+        assertTrue(e.getMessage().contains("exceeds 65536"), e.getMessage());
+    }
+
+    @Test
+    void snacNumbersGivenAsStringsAndBrokenJsonGiveOneLineNamingTheKey() {
+        String ok = "{\"sampling_rate\":24000,\"encoder_dim\":48,\"encoder_rates\":[2,4,8,8],\"decoder_dim\":1024,"
+                + "\"decoder_rates\":[8,8,4,2],\"codebook_size\":4096,\"codebook_dim\":8,\"vq_strides\":[4,2,1]}";
+        Path f = Path.of("config.json");
+        for (String[] edit : new String[][] {{"\"sampling_rate\":24000", "\"sampling_rate\":\"24000\"", "sampling_rate"},
+                {"[2,4,8,8]", "[2,\"4\",8,8]", "encoder_rates"}, {"\"encoder_dim\":48", "\"encoder_dim\":48.0", "encoder_dim"},
+                {"\"encoder_dim\":48", "\"encoder_dim\":1073741824", "encoder_dim"}, {"\"codebook_dim\":8", "\"codebook_dim\":-8", "codebook_dim"}}) {
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> SnacConfig.parse(ok.replace(edit[0], edit[1]), f), edit[1]);
+            assertEquals(edit[2], e.item(), e.getMessage());
+            assertTrue(e.getMessage().startsWith(edit[2]) && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SnacConfig.parse("{\"noise\": ", f));
+        assertTrue(!e.getMessage().contains("\n") && e.getMessage().contains("config.json"), e.getMessage());
+    }
+
     /** A view of the golden weights with renamed, dropped or replaced tensors. */
     record Edited(TensorSource base, UnaryOperator<String> rename, Map<String, TensorData> replace) implements TensorSource {
         @Override

@@ -98,10 +98,203 @@ class PyTorchCheckpointTest {
     }
 
     @Test
-    void nonContiguousTensorIsRefusedByName() {
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> TensorSources.open(fixture("noncontiguous.pt")));
-        assertEquals("transposed", e.item());
-        assertTrue(e.getMessage().contains("not contiguous"), e.getMessage());
+    void aTransposedTensorSavedAsIsReadsAsTheTransposeOfItsGoldenTensor() {
+        try (TensorSource s = TensorSources.open(fixture("noncontiguous.pt"));
+             SafetensorsFile golden = SafetensorsFile.open(Golden.golden("llama/model.safetensors"))) {
+            TensorData k = golden.get("model.layers.0.self_attn.k_proj.weight");
+            TensorData t = s.get("transposed");
+            int rows = (int) k.dim(0);
+            int cols = (int) k.dim(1);
+            assertArrayEquals(new long[] {cols, rows}, t.shape());
+            float[] want = k.toFloatArray();
+            float[] got = t.toFloatArray();
+            for (int i = 0; i < cols; i++) {
+                for (int j = 0; j < rows; j++) {
+                    assertEquals(want[j * cols + i], got[i * rows + j], 0.0f, "transposed[" + i + "][" + j + "]");
+                }
+            }
+            assertTrue(s.get("transposed") == t || s.get("transposed").data().equals(t.data()), "copied once, on first access");
+        }
+    }
+
+    static DType dtypeOfTorch(String torchName) {
+        return switch (torchName) {
+            case "float32" -> DType.F32;
+            case "float16" -> DType.F16;
+            case "bfloat16" -> DType.BF16;
+            case "int64" -> DType.I64;
+            default -> throw new IllegalArgumentException(torchName);
+        };
+    }
+
+    @Test
+    void stridedViewsReadExactlyAsTorchLoadReadsThemInBothFormats() {
+        JsonNode files = ModelJson.read(fixture("strided_expected.json")).get("files");
+        int strided = 0;
+        for (String file : List.of("strided_views.pt", "strided_views_legacy.bin")) {
+            JsonNode expected = files.get(file);
+            try (TensorSource s = TensorSources.open(fixture(file))) {
+                List<String> names = new ArrayList<>();
+                expected.fieldNames().forEachRemaining(names::add);
+                assertEquals(names, List.copyOf(s.names()), file);
+                for (String n : names) {
+                    JsonNode e = expected.get(n);
+                    TensorData t = s.get(n);
+                    long[] shape = new long[e.get("shape").size()];
+                    for (int i = 0; i < shape.length; i++) {
+                        shape[i] = e.get("shape").get(i).asLong();
+                    }
+                    assertEquals(dtypeOfTorch(e.get("dtype").asText()), t.dtype(), file + " " + n);
+                    assertArrayEquals(shape, t.shape(), file + " " + n);
+                    assertEquals(e.get("hex").asText(), java.util.HexFormat.of().formatHex(t.data().toArray(ValueLayout.JAVA_BYTE)), file + " " + n);
+                    strided++;
+                }
+            }
+        }
+        assertEquals(22, strided);
+    }
+
+    @Test
+    void aViewThatTorchLoadRefusesAsOutOfBoundsIsRefusedNamingTheTensor() {
+        JsonNode oob = ModelJson.read(fixture("strided_expected.json")).get("out_of_bounds");
+        assertTrue(oob.get("torch_error").asText().contains("storage"), "torch.load refused it: " + oob.get("torch_error"));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> TensorSources.open(fixture(oob.get("file").asText())).close());
+        assertEquals(oob.get("tensor").asText(), e.item());
+        assertTrue(e.getMessage().contains("size [8, 6], stride [1, 8], storage offset 1) reaches element 48 of its storage of 48 elements"),
+                e.getMessage());
+    }
+
+    /**
+     * A protocol-2 pickle of {@code {name: _rebuild_tensor_v2(FloatStorage '0' of storageNumel, offset, size, stride)}},
+     * as torch.save writes it, but with any layout, including ones torch itself would never save.
+     */
+    static byte[] tensorPickle(String name, long storageNumel, long offset, long[] size, long[] stride) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(0x80);
+        b.write(2);
+        b.write('}');
+        unicode(b, name);
+        b.writeBytes("ctorch._utils\n_rebuild_tensor_v2\n".getBytes(StandardCharsets.US_ASCII));
+        b.write('(');
+        b.write('(');
+        unicode(b, "storage");
+        b.writeBytes("ctorch\nFloatStorage\n".getBytes(StandardCharsets.US_ASCII));
+        unicode(b, "0");
+        unicode(b, "cpu");
+        long1(b, storageNumel);
+        b.write('t');
+        b.write('Q');
+        long1(b, offset);
+        b.write('(');
+        for (long d : size) {
+            long1(b, d);
+        }
+        b.write('t');
+        b.write('(');
+        for (long d : stride) {
+            long1(b, d);
+        }
+        b.write('t');
+        b.write(0x89);
+        b.writeBytes("ccollections\nOrderedDict\n".getBytes(StandardCharsets.US_ASCII));
+        b.write(')');
+        b.write('R');
+        b.write('t');
+        b.write('R');
+        b.write('s');
+        b.write('.');
+        return b.toByteArray();
+    }
+
+    private static void unicode(ByteArrayOutputStream b, String s) {
+        byte[] u = s.getBytes(StandardCharsets.UTF_8);
+        b.write('X');
+        b.writeBytes(java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(u.length).array());
+        b.writeBytes(u);
+    }
+
+    private static void long1(ByteArrayOutputStream b, long v) {
+        b.write(0x8a);
+        b.write(8);
+        b.writeBytes(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(v).array());
+    }
+
+    /** A zip checkpoint of one float tensor view over a storage holding 0, 1, 2, ... */
+    static byte[] viewCheckpoint(long storageNumel, long offset, long[] size, long[] stride) throws Exception {
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate((int) storageNumel * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < storageNumel; i++) {
+            data.putFloat(i);
+        }
+        return zip(new java.util.LinkedHashMap<>(Map.of("archive/data.pkl", tensorPickle("w", storageNumel, offset, size, stride),
+                "archive/data/0", data.array())), true);
+    }
+
+    @Test
+    void aStridedViewReachingPastItsStorageIsRefusedNamingTheTensor() throws Exception {
+        // the last element of a [3, 4] view with stride (5, 2) is storage[10 + 2*5 + 3*2] = storage[26]: 26 elements are too few
+        ModelFormatException e = fails("oob.pt", viewCheckpoint(26, 10, new long[] {3, 4}, new long[] {5, 2}));
+        assertEquals("w", e.item());
+        assertTrue(e.getMessage().contains("reaches element 26 of its storage of 26 elements"), e.getMessage());
+        try (TensorSource ok = TensorSources.open(Files.write(dir.resolve("fits.pt"), viewCheckpoint(27, 10, new long[] {3, 4}, new long[] {5, 2})))) {
+            assertEquals(26.0f, ok.get("w").toFloatArray()[11], "27 elements suffice");
+        }
+        e = fails("overflow.pt", viewCheckpoint(16, 0, new long[] {3, 4}, new long[] {Long.MAX_VALUE / 2, 1}));
+        assertEquals("w", e.item());
+        assertTrue(e.getMessage().contains("overflows"), e.getMessage());
+        // a stride-0 view may repeat elements, but not into more bytes than the whole file holds
+        e = fails("expand.pt", viewCheckpoint(4, 0, new long[] {1L << 30, 4}, new long[] {0, 1}));
+        assertEquals("w", e.item());
+        assertTrue(e.getMessage().contains("more than the file"), e.getMessage());
+        e = fails("negative.pt", viewCheckpoint(16, 0, new long[] {4, 4}, new long[] {-4, 1}));
+        assertTrue(e.getMessage().contains("stride"), e.getMessage());
+    }
+
+    /** Any layout torch's set_ accepts reads as storage[offset + sum(i_k * stride_k)]; any other is refused by name. */
+    @Property(tries = 300)
+    void anyViewReadsAsItsIndexFormulaOrIsRefused(@ForAll @IntRange(min = 1, max = 40) int storageNumel, @ForAll @IntRange(min = 0, max = 12) int offset,
+                                                   @ForAll @IntRange(min = 0, max = 3) int rank, @ForAll @IntRange(min = 0, max = 1 << 20) int seed)
+            throws Exception {
+        java.util.Random r = new java.util.Random(seed);
+        long[] size = new long[rank];
+        long[] stride = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            size[i] = r.nextInt(5);
+            stride[i] = r.nextInt(9);
+        }
+        long numel = 1;
+        long last = offset;
+        for (int i = 0; i < rank; i++) {
+            numel *= size[i];
+            last += Math.max(size[i] - 1, 0) * stride[i];
+        }
+        Path f = Files.write(Files.createTempFile("maya1-view", ".pt"), viewCheckpoint(storageNumel, offset, size, stride));
+        if (numel > 0 && last >= storageNumel) {
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> TensorSources.open(f).close());
+            Files.delete(f);
+            assertEquals("w", e.item(), e.getMessage());
+            return;
+        }
+        try (TensorSource s = TensorSources.open(f)) {
+            float[] got = s.get("w").toFloatArray();
+            assertEquals(numel, got.length);
+            long[] index = new long[rank];
+            for (int k = 0; k < numel; k++) {
+                long at = offset;
+                for (int i = 0; i < rank; i++) {
+                    at += index[i] * stride[i];
+                }
+                assertEquals((float) at, got[k], "element " + k + " of size " + java.util.Arrays.toString(size) + " stride "
+                        + java.util.Arrays.toString(stride) + " offset " + offset);
+                for (int i = rank - 1; i >= 0; i--) {
+                    if (++index[i] < size[i]) {
+                        break;
+                    }
+                    index[i] = 0;
+                }
+            }
+        } finally {
+            Files.delete(f);
+        }
     }
 
     // ---- hostile archives, built here ----

@@ -1,16 +1,15 @@
 package ai.maya1.cuda.llama;
 
+import ai.maya1.acoustic.llama.LlamaConfig;
+import ai.maya1.acoustic.llama.Rope;
 import ai.maya1.weights.ModelFormatException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The Hugging Face {@code LlamaConfig} fields the CUDA model needs, including the llama3 rope scaling under
- * {@code rope_scaling} ({@code rope_type} or {@code type}) or {@code rope_parameters}, and the built-in test
- * model hook {@code maya1_test_model}.
+ * The CUDA backend's plan of a Llama config: the fields its kernels take, derived from the one validated
+ * {@link LlamaConfig} (which reads every spelling of the RoPE settings and the test-model hook), plus the limits of
+ * these kernels (head_dim <= 256; RoPE default or llama3).
  */
 public record CudaLlamaConfig(int hiddenSize, int intermediateSize, int layers, int heads, int kvHeads, int headDim, int vocabSize,
                               float rmsNormEps, double ropeTheta, Llama3Scaling scaling, boolean tiedEmbeddings,
@@ -20,55 +19,32 @@ public record CudaLlamaConfig(int hiddenSize, int intermediateSize, int layers, 
     public record Llama3Scaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
     }
 
+    /** Reads {@code config.json} with the one Llama config reader ({@link LlamaConfig}), then plans for this backend. */
     public static CudaLlamaConfig load(Path configJson) {
-        try {
-            return parse(new ObjectMapper().readTree(Files.readString(configJson)), configJson);
-        } catch (IOException e) {
-            throw new ModelFormatException(configJson, null, -1, "cannot read config: " + e.getMessage());
-        }
+        return from(LlamaConfig.load(configJson), configJson);
     }
 
+    /** As {@link #load(Path)}, from a parsed tree; {@code src} only names the file in errors. */
     public static CudaLlamaConfig parse(JsonNode n, Path src) {
-        if (n == null || !n.isObject()) {
-            throw new ModelFormatException(src, null, -1, "config is not a JSON object");
-        }
-        int hidden = req(n, "hidden_size", src);
-        int heads = req(n, "num_attention_heads", src);
-        int kv = n.has("num_key_value_heads") ? req(n, "num_key_value_heads", src) : heads;
-        int headDim = n.hasNonNull("head_dim") ? req(n, "head_dim", src) : hidden / heads;
-        if (heads % kv != 0) {
-            throw new ModelFormatException(src, "num_key_value_heads", -1, heads + " heads are not a multiple of " + kv + " KV heads");
-        }
-        if (headDim % 2 != 0 || headDim > 256) {
-            throw new ModelFormatException(src, "head_dim", -1, "head_dim " + headDim + " must be even and <= 256 (CUDA attention kernel)");
-        }
-        JsonNode rp = n.get("rope_parameters");
-        JsonNode rs = n.hasNonNull("rope_scaling") ? n.get("rope_scaling") : rp;
-        double theta = n.has("rope_theta") ? n.get("rope_theta").asDouble() : rp != null && rp.has("rope_theta") ? rp.get("rope_theta").asDouble() : 10000.0;
-        Llama3Scaling scaling = null;
-        if (rs != null && rs.isObject()) {
-            String type = rs.has("rope_type") ? rs.get("rope_type").asText() : rs.has("type") ? rs.get("type").asText() : "default";
-            if (type.equals("llama3")) {
-                scaling = new Llama3Scaling(rs.get("factor").asDouble(), rs.get("low_freq_factor").asDouble(),
-                        rs.get("high_freq_factor").asDouble(), rs.get("original_max_position_embeddings").asInt());
-            } else if (!type.equals("default")) {
-                throw new ModelFormatException(src, "rope_scaling", -1, "rope type '" + type + "' is not supported (default, llama3)");
-            }
-        }
-        JsonNode tm = n.get("maya1_test_model");
-        boolean test = tm != null && tm.isObject();
-        return new CudaLlamaConfig(hidden, req(n, "intermediate_size", src), req(n, "num_hidden_layers", src), heads, kv, headDim,
-                req(n, "vocab_size", src), n.has("rms_norm_eps") ? (float) n.get("rms_norm_eps").asDouble() : 1e-5f, theta, scaling,
-                !n.has("tie_word_embeddings") || n.get("tie_word_embeddings").asBoolean(),
-                test ? tm.path("frames_per_prompt_token").asDouble(0) : 0, test ? tm.path("min_frames").asInt(0) : 0, test);
+        return from(LlamaConfig.parse(n == null ? "null" : n.toString(), src), src);
     }
 
-    private static int req(JsonNode n, String key, Path src) {
-        JsonNode v = n.get(key);
-        if (v == null || !v.canConvertToInt() || v.asInt() <= 0) {
-            throw new ModelFormatException(src, key, -1, "missing or invalid positive integer");
+    /** The CUDA plan of a validated Llama config: refuses what the kernels cannot run, naming the key. */
+    public static CudaLlamaConfig from(LlamaConfig c, Path src) {
+        if (c.headDim() > 256) {
+            throw new ModelFormatException(src, "head_dim", -1, "head_dim " + c.headDim() + " must be <= 256 (CUDA attention kernel)");
         }
-        return v.asInt();
+        LlamaConfig.RopeScaling rs = c.ropeScaling();
+        Llama3Scaling scaling = switch (rs.type()) {
+            case "default" -> null;
+            case "llama3" -> new Llama3Scaling(rs.factor(), rs.lowFreqFactor(), rs.highFreqFactor(), rs.originalMaxPositions());
+            default -> throw new ModelFormatException(src, "rope_scaling", -1, "rope type '" + rs.type()
+                    + "' is not supported by the CUDA backend (default, llama3)");
+        };
+        LlamaConfig.TestModelHook hook = c.testModel();
+        return new CudaLlamaConfig(c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(),
+                c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), scaling, c.tieWordEmbeddings(),
+                hook != null ? hook.framesPerPromptToken() : 0, hook != null ? hook.minFrames() : 0, hook != null);
     }
 
     /**
@@ -76,31 +52,8 @@ public record CudaLlamaConfig(int hiddenSize, int intermediateSize, int layers, 
      * llama3 scaling ({@code _compute_llama3_parameters}).
      */
     public float[] inverseFrequencies() {
-        int half = headDim / 2;
-        float[] f = new float[half];
-        for (int j = 0; j < half; j++) {
-            float exponent = (float) (2 * j) / (float) headDim;
-            float p = (float) Math.pow((float) ropeTheta, exponent);
-            f[j] = 1.0f / p;
-        }
-        if (scaling == null) {
-            return f;
-        }
-        float factor = (float) scaling.factor();
-        float lo = (float) scaling.lowFreqFactor();
-        float hi = (float) scaling.highFreqFactor();
-        float old = scaling.originalMaxPositions();
-        float lowWavelen = old / lo;
-        float highWavelen = old / hi;
-        for (int j = 0; j < half; j++) {
-            float wavelen = (float) (2 * Math.PI) / f[j];
-            float v = wavelen > lowWavelen ? f[j] / factor : f[j];
-            if (!(wavelen < highWavelen) && !(wavelen > lowWavelen)) {
-                float smooth = (old / wavelen - lo) / (hi - lo);
-                v = (1 - smooth) * v / factor + smooth * v;
-            }
-            f[j] = v;
-        }
-        return f;
+        LlamaConfig.RopeScaling rs = scaling == null ? LlamaConfig.RopeScaling.NONE : new LlamaConfig.RopeScaling("llama3",
+                scaling.factor(), scaling.lowFreqFactor(), scaling.highFreqFactor(), scaling.originalMaxPositions());
+        return Rope.inverseFrequencies(headDim, ropeTheta, rs);
     }
 }

@@ -1,5 +1,6 @@
 package ai.maya1.cuda.llama;
 
+import ai.maya1.Maya1Tokens;
 import ai.maya1.acoustic.AcousticModel;
 import ai.maya1.acoustic.AcousticModelInfo;
 import ai.maya1.acoustic.FinishReason;
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CudaLlamaModel implements AcousticModel {
     private static final Logger LOG = LoggerFactory.getLogger(CudaLlamaModel.class);
-    public static final int CODE_END = 128258;
-    public static final int EOT = 128009;
+    public static final int CODE_END = Maya1Tokens.CODE_END;
+    public static final int EOT = Maya1Tokens.EOT;
     static final int PREFILL_CHUNK = 256;
     /** Keys per attention split in prefill (many queries already fill the GPU). */
     static final int ATTN_CHUNK = 256;

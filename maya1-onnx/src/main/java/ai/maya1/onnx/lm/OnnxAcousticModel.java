@@ -1,5 +1,6 @@
 package ai.maya1.onnx.lm;
 
+import ai.maya1.Maya1Tokens;
 import ai.maya1.acoustic.AcousticModel;
 import ai.maya1.acoustic.AcousticModelInfo;
 import ai.maya1.acoustic.FinishReason;
@@ -15,7 +16,7 @@ import ai.maya1.vocoder.SnacFrame;
  */
 public final class OnnxAcousticModel implements AcousticModel {
     /** End of the audio codes. */
-    public static final int CODE_END = 128258;
+    public static final int CODE_END = Maya1Tokens.CODE_END;
     private static final int CODES = SnacFrame.CODE_TOKEN_OFFSET;
     private static final int CODES_END = CODES + 7 * SnacFrame.CODEBOOK_SIZE;
 
