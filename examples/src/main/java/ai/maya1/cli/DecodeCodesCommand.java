@@ -63,24 +63,29 @@ final class DecodeCodesCommand implements Callable<Integer> {
         if (streamChunk != null && streamChunk < 1) {
             throw new IllegalArgumentException("--stream needs a chunk size >= 1 frame, got " + streamChunk);
         }
-        SnacCodes snacCodes = readCodes(codes);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) {
             throw new IllegalArgumentException("--threads must be >= 1");
         }
-        try (ComputeExecutor ex = new ComputeExecutor(n, "maya1-snac"); JavaVocoder vocoder = JavaVocoder.open(snac, ex)) {
-            long t0 = System.nanoTime();
-            float[][] audio = streamChunk == null ? vocoder.decode(snacCodes, noiseMode) : streamed(vocoder, snacCodes, noiseMode);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            if (rawF32 != null) {
-                writeRawF32(rawF32, audio);
+        // the outputs are checked before any work: an unwritable path fails now, not after the decode
+        try (OutputFile wav = OutputFile.open(out); OutputFile raw = rawF32 == null ? null : OutputFile.open(rawF32)) {
+            SnacCodes snacCodes = readCodes(codes);
+            try (ComputeExecutor ex = new ComputeExecutor(n, "maya1-snac"); JavaVocoder vocoder = JavaVocoder.open(snac, ex)) {
+                long t0 = System.nanoTime();
+                float[][] audio = streamChunk == null ? vocoder.decode(snacCodes, noiseMode) : streamed(vocoder, snacCodes, noiseMode);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                if (raw != null) {
+                    writeRawF32(raw.path(), audio);
+                    raw.done();
+                }
+                int from = trimWarmup ? vocoder.decoder().warmupSamples() : 0;
+                writeWav(wav.path(), audio, from, vocoder.sampleRate());
+                wav.done();
+                double audioSecs = (double) snacCodes.batch() * snacCodes.frames() * vocoder.samplesPerFrame() / vocoder.sampleRate();
+                System.out.printf("decoded %d frame(s) x %d item(s) = %.2f s of audio in %.2f s (%.1fx real time, %s, %d thread(s)) -> %s%n",
+                        snacCodes.frames(), snacCodes.batch(), audioSecs, secs, audioSecs / Math.max(secs, 1e-9),
+                        streamChunk == null ? "offline" : "streamed by " + streamChunk + " frame(s)", n, out);
             }
-            int from = trimWarmup ? vocoder.decoder().warmupSamples() : 0;
-            writeWav(out, audio, from, vocoder.sampleRate());
-            double audioSecs = (double) snacCodes.batch() * snacCodes.frames() * vocoder.samplesPerFrame() / vocoder.sampleRate();
-            System.out.printf("decoded %d frame(s) x %d item(s) = %.2f s of audio in %.2f s (%.1fx real time, %s, %d thread(s)) -> %s%n",
-                    snacCodes.frames(), snacCodes.batch(), audioSecs, secs, audioSecs / Math.max(secs, 1e-9),
-                    streamChunk == null ? "offline" : "streamed by " + streamChunk + " frame(s)", n, out);
         }
         return 0;
     }

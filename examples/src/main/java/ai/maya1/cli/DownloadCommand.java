@@ -4,8 +4,14 @@ import ai.maya1.hub.HfDownloader;
 import ai.maya1.hub.HubSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,8 +43,7 @@ final class DownloadCommand implements Callable<Integer> {
         if (cacheDir != null) {
             s = s.withHubCache(cacheDir);
         }
-        boolean terminal = System.console() != null && System.console().isTerminal();
-        HfDownloader.Progress p = quiet ? HfDownloader.Progress.NONE : new ConsoleProgress(System.err, terminal);
+        HfDownloader.Progress p = quiet ? HfDownloader.Progress.NONE : new ConsoleProgress(System.err, Tty.stderr());
         HfDownloader.Result r = new HfDownloader(s, p).download(repo, revision);
         if (!quiet) {
             System.err.printf(Locale.ROOT, "%s@%s: %d files, %s downloaded, %s already cached%n", r.repoId(), r.commit(), r.files().size(),
@@ -48,20 +53,24 @@ final class DownloadCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Terminal: one redrawn line with a bar, rate and ETA. Otherwise: a line per file start and end. */
+    /**
+     * On a terminal: a progress bar per file (bytes, rate, ETA) drawn by a progress-bar library. Otherwise: one line
+     * per file start and end, nothing redrawn.
+     */
     static final class ConsoleProgress implements HfDownloader.Progress {
         private final PrintStream out;
         private final boolean terminal;
-        private String file;
-        private long size;
-        private long done;
-        private long startNanos;
-        private long lastDraw;
-        private long resumedFrom;
+        private final int columns;
+        private ProgressBar bar;
 
         ConsoleProgress(PrintStream out, boolean terminal) {
+            this(out, terminal, Tty.columns());
+        }
+
+        ConsoleProgress(PrintStream out, boolean terminal, int columns) {
             this.out = out;
             this.terminal = terminal;
+            this.columns = columns;
         }
 
         @Override
@@ -71,51 +80,47 @@ final class DownloadCommand implements Callable<Integer> {
 
         @Override
         public void fileStarted(String file, long size, long resumedFrom) {
-            this.file = file;
-            this.size = size;
-            this.done = resumedFrom;
-            this.resumedFrom = resumedFrom;
-            this.startNanos = System.nanoTime();
-            this.lastDraw = 0;
             if (!terminal) {
                 out.println("downloading " + file + " (" + size(size) + (resumedFrom > 0 ? ", resuming at " + size(resumedFrom) : "") + ")");
+                return;
             }
+            closeBar();
+            bar = new ProgressBarBuilder().setTaskName(shortName(file)).setInitialMax(size > 0 ? size : -1).setUnit(" MiB", 1 << 20)
+                    .showSpeed(new DecimalFormat("0.0")).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
+                    .startsFrom(Math.max(0, resumedFrom), Duration.ZERO).setConsumer(new ConsoleProgressBarConsumer(out, columns)).build();
         }
 
         @Override
         public void bytes(long n) {
-            done += n;
-            long now = System.nanoTime();
-            if (terminal && now - lastDraw > 100_000_000L) {
-                lastDraw = now;
-                draw(now);
+            if (bar != null) {
+                bar.stepBy(n);
             }
-        }
-
-        private void draw(long now) {
-            double secs = Math.max(1e-3, (now - startNanos) / 1e9);
-            double rate = (done - resumedFrom) / secs;
-            String eta = size > 0 && rate > 0 ? duration((size - done) / rate) : "?";
-            int width = 30;
-            int filled = size > 0 ? (int) Math.min(width, width * done / size) : 0;
-            String pct = size > 0 ? String.format(Locale.ROOT, "%3d%%", 100 * done / size) : "  ?%";
-            out.printf(Locale.ROOT, "\r%-32.32s %s [%s%s] %s/%s %s/s ETA %s\u001b[K", file, pct, "#".repeat(filled), " ".repeat(width - filled),
-                    size(done), size(size), size((long) rate), eta);
-            out.flush();
         }
 
         @Override
         public void fileDone(String file, long size, boolean fromCache) {
             if (terminal) {
-                if (!fromCache) {
-                    draw(System.nanoTime());
-                    out.println();
-                } else {
+                if (bar != null) {
+                    bar.stepTo(size);
+                    closeBar();
+                }
+                if (fromCache) {
                     out.println(file + " (cached, " + size(size) + ")");
                 }
             } else {
                 out.println((fromCache ? "cached " : "done ") + file + " (" + size(size) + ")");
             }
+        }
+
+        private void closeBar() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+
+        private static String shortName(String file) {
+            return file.length() <= 28 ? file : "..." + file.substring(file.length() - 25);
         }
 
         static String size(long b) {
@@ -133,12 +138,6 @@ final class DownloadCommand implements Callable<Integer> {
                 i++;
             }
             return String.format(Locale.ROOT, "%.1f %s", v, u[i]);
-        }
-
-        static String duration(double s) {
-            long t = (long) Math.ceil(s);
-            return t >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
-                    : String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
         }
     }
 }

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code maya1} command line. Each subcommand is its own class; the exit codes are 0 on success, 2 on bad
- * input (a typed SDK exception, printed as one {@code error: ...} line), 1 on an unexpected failure.
+ * input (a typed SDK exception or a mistyped command line, printed as one {@code error: ...} line), 1 on an
+ * unexpected failure.
  */
 @Command(name = "maya1", mixinStandardHelpOptions = true, versionProvider = Maya1Cli.Version.class,
         description = "Maya1 text-to-speech on the JVM.",
@@ -40,7 +41,9 @@ public final class Maya1Cli implements Runnable {
     /** Runs the CLI without exiting the JVM (tests call this). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Maya1Cli());
-        cl.setExecutionExceptionHandler(new CliErrors());
+        CliErrors errors = new CliErrors();
+        cl.setExecutionExceptionHandler(errors);
+        cl.setParameterExceptionHandler(errors);
         return cl.execute(args);
     }
 

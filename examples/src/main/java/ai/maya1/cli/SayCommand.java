@@ -6,8 +6,8 @@ import ai.maya1.tts.Maya1Tts;
 import ai.maya1.tts.Speech;
 import ai.maya1.tts.SpeechRequest;
 import ai.maya1.tts.SpeechStats;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,27 +43,39 @@ final class SayCommand implements Callable<Integer> {
             ai.maya1.tokenizer.VoicePresets.names().forEach(n -> stdout.println(n + ": " + ai.maya1.tokenizer.VoicePresets.description(n).orElse("")));
             return 0;
         }
+        opts.configureLogging();
         AudioFormat fmt = opts.format(out);
         Path target = out != null ? out : Path.of("speech." + fmt.extension());
         SpeechRequest request = opts.request(fmt);
-        SpeechOptions.Choice choice = opts.choose();
+        // before any work: an unwritable path fails now, not after the synthesis
+        try (OutputFile file = OutputFile.open(target)) {
+            SpeechOptions.Choice choice = opts.choose();
+            speak(request, fmt, target, file, choice, stdout);
+        }
+        return 0;
+    }
+
+    private void speak(SpeechRequest request, AudioFormat fmt, Path target, OutputFile file, SpeechOptions.Choice choice, PrintStream stdout)
+            throws IOException {
         try (Playback playback = play ? Playback.open() : null; // before the model loads: no sound output fails at once
              Maya1Tts tts = Maya1Tts.create(opts.config(choice))) {
             opts.announce(stdout, tts.info(), choice);
             int pieces = request.splitLongText() ? TextChunker.split(request.text(), tts.config().maxPieceChars()).size() : 1;
-            Progress progress = new Progress(System.err, !opts.quiet && SpeechOptions.terminal(), pieces);
             java.util.List<float[]> parts = new java.util.ArrayList<>();
             long[] samples = {0};
-            SpeechStats stats = tts.stream(request, chunk -> {
-                parts.add(chunk.samples());
-                if (playback != null) {
-                    playback.play(chunk.samples());
-                }
-                samples[0] += chunk.samples().length;
-                progress.update(chunk.piece(), samples[0] / 24_000.0);
-                return true;
-            });
-            progress.done();
+            SpeechStats stats;
+            try (Progress progress = new Progress(System.err, !opts.quiet && Tty.stderr(), pieces)) {
+                stats = tts.stream(request, chunk -> {
+                    parts.add(chunk.samples());
+                    if (playback != null) {
+                        playback.play(chunk.samples());
+                    }
+                    samples[0] += chunk.samples().length;
+                    progress.update(chunk.piece(), samples[0] / 24_000.0);
+                    return true;
+                });
+                progress.done();
+            }
             float[] pcm = new float[(int) samples[0]];
             int p = 0;
             for (float[] a : parts) {
@@ -71,11 +83,8 @@ final class SayCommand implements Callable<Integer> {
                 p += a.length;
             }
             Speech speech = new Speech(pcm, stats, fmt);
-            Path parent = target.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            speech.write(target, fmt);
+            speech.write(file.path(), fmt);
+            file.done();
             if (!opts.quiet) {
                 stdout.printf(Locale.ROOT, "wrote %s (%s, %d Hz, %.2f s)%n", target.toAbsolutePath(), fmt.name().toLowerCase(Locale.ROOT),
                         fmt.sampleRate(), speech.seconds());
@@ -88,6 +97,5 @@ final class SayCommand implements Callable<Integer> {
                 }
             }
         }
-        return 0;
     }
 }

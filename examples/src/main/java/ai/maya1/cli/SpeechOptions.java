@@ -9,6 +9,7 @@ import ai.maya1.tts.InvalidRequestException;
 import ai.maya1.tts.Maya1Config;
 import ai.maya1.tts.ModelSource;
 import ai.maya1.tts.SpeechRequest;
+import ai.maya1.weights.TensorSources;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -117,34 +118,55 @@ final class SpeechOptions {
         return b.build();
     }
 
+    /**
+     * The output format: {@code --format}, else from a known extension of {@code out}, else WAV for a name without an
+     * extension. An unknown extension is refused (it would get bytes its readers do not expect), and so is an
+     * extension that names another format than {@code --format}.
+     */
     AudioFormat format(Path out) {
-        if (format != null) {
-            return AudioFormat.parse(format);
+        AudioFormat given = format == null ? null : AudioFormat.parse(format);
+        String ext = out == null ? null : extension(out);
+        if (ext == null) {
+            return given != null ? given : AudioFormat.WAV;
         }
-        if (out != null) {
-            String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-            int dot = name.lastIndexOf('.');
-            if (dot > 0) {
-                String ext = name.substring(dot + 1);
-                switch (ext) {
-                    case "wav", "pcm", "mp3", "ulaw", "alaw", "f32" -> {
-                        return AudioFormat.parse(ext);
-                    }
-                    case "raw", "s16" -> {
-                        return AudioFormat.PCM_S16LE;
-                    }
-                    case "mulaw", "ul", "u8" -> {
-                        return AudioFormat.ULAW;
-                    }
-                    case "al" -> {
-                        return AudioFormat.ALAW;
-                    }
-                    default -> {
-                    }
-                }
+        AudioFormat fromName = formatOfExtension(ext);
+        if (given == null) {
+            if (fromName == null) {
+                throw new InvalidRequestException("out", "cannot tell the audio format of " + out + " from '." + ext + "': use ."
+                        + String.join(", .", KNOWN_EXTENSIONS) + ", or give --format");
             }
+            return fromName;
         }
-        return AudioFormat.WAV;
+        if (fromName != null && !fromName.extension().equals(given.extension())) {
+            throw new InvalidRequestException("out", out + " is named ." + ext + " but --format " + format + " writes ." + given.extension()
+                    + " data: rename the file or drop --format");
+        }
+        return given;
+    }
+
+    /** File name extensions {@link #format(Path)} knows. */
+    static final List<String> KNOWN_EXTENSIONS = List.of("wav", "pcm", "raw", "s16", "f32", "mp3", "ulaw", "mulaw", "ul", "alaw", "al");
+
+    private static String extension(Path out) {
+        Path name = out.getFileName();
+        if (name == null) {
+            return null;
+        }
+        String n = name.toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 && dot < n.length() - 1 ? n.substring(dot + 1).toLowerCase(Locale.ROOT) : null;
+    }
+
+    private static AudioFormat formatOfExtension(String ext) {
+        return switch (ext) {
+            case "wav" -> AudioFormat.WAV;
+            case "pcm", "raw", "s16" -> AudioFormat.PCM_S16LE;
+            case "f32" -> AudioFormat.PCM_F32LE;
+            case "mp3" -> AudioFormat.MP3;
+            case "ulaw", "mulaw", "ul" -> AudioFormat.ULAW;
+            case "alaw", "al" -> AudioFormat.ALAW;
+            default -> null;
+        };
     }
 
     /**
@@ -155,6 +177,7 @@ final class SpeechOptions {
         ModelSource snacSource = snac == null ? null : ModelSource.parse(snac);
         if (model != null) {
             ModelSource m = ModelSource.parse(model);
+            checkIsAModel(m);
             return new Choice(m, snacSource, null);
         }
         ModelSource maya1 = ModelSource.hub(ModelSource.MAYA1_REPO);
@@ -176,6 +199,32 @@ final class SpeechOptions {
         return new Choice(ModelSource.testModel(), snacSource, how);
     }
 
+    /**
+     * A file given as --model must hold weights (GGUF, safetensors, a PyTorch checkpoint): anything else is named
+     * here, before the engine would look for the SNAC vocoder or a tokenizer beside it.
+     */
+    static void checkIsAModel(ModelSource m) {
+        if (m instanceof ModelSource.Local local && Files.isRegularFile(local.path())) {
+            TensorSources.FileKind kind = TensorSources.detect(local.path());
+            if (!kind.holdsTensors()) {
+                String what = kind == TensorSources.FileKind.UNKNOWN ? "" : " (it is a " + kind.name().toLowerCase(Locale.ROOT).replace('_', '.') + " file)";
+                throw new InvalidRequestException("model", local.path() + " is not a model" + what
+                        + ": --model takes a model folder (config.json, weights, tokenizer.json), a .gguf file, a hub id (org/name) or 'test'");
+            }
+        }
+    }
+
+    /**
+     * Logging as the CLI wants it, set before the engine's loggers exist: the test-model notice is printed once by
+     * {@link #announce} (so the engine's own WARN of it is off), and {@code --quiet} leaves only errors.
+     */
+    void configureLogging() {
+        System.setProperty("org.slf4j.simpleLogger.log." + EngineInfo.TEST_MODEL_LOGGER, "off");
+        if (quiet) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        }
+    }
+
     private boolean ask() {
         System.err.print("Maya1 (" + ModelSource.MAYA1_REPO + ", about 6.6 GB) is not in the Hugging Face cache. Download it now? [y/N] ");
         System.err.flush();
@@ -184,7 +233,7 @@ final class SpeechOptions {
     }
 
     private void fetch(HubSettings hub, String repo) {
-        HfDownloader.Progress p = quiet ? HfDownloader.Progress.NONE : new DownloadCommand.ConsoleProgress(System.err, terminal());
+        HfDownloader.Progress p = quiet ? HfDownloader.Progress.NONE : new DownloadCommand.ConsoleProgress(System.err, Tty.stderr());
         new HfDownloader(hub, p).download(repo, "main");
     }
 
@@ -221,6 +270,6 @@ final class SpeechOptions {
     }
 
     static boolean terminal() {
-        return System.console() != null && System.console().isTerminal();
+        return Tty.stdout();
     }
 }

@@ -3,6 +3,7 @@ package ai.maya1.cli;
 import ai.maya1.audio.AudioEncoder;
 import ai.maya1.audio.AudioEncoders;
 import ai.maya1.audio.AudioFormat;
+import ai.maya1.audio.Wav;
 import ai.maya1.engine.TextChunker;
 import ai.maya1.tts.Maya1Tts;
 import ai.maya1.tts.SpeechRequest;
@@ -12,8 +13,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,8 +27,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code maya1 stream "text" [--out FILE|-] [--format FMT] [--play]}: writes audio chunks as the engine produces
- * them (WAV gets a streaming header of unknown length), to a file, to stdout ({@code -}, the default when stdout is
- * not a terminal), or to the sound card with {@code --play}. Messages go to stderr.
+ * them, to a file (a WAV file gets its exact sizes when the stream ends), to stdout ({@code -}, the default when
+ * stdout is not a terminal; a WAV there has a streaming header of unknown length), or to the sound card with
+ * {@code --play}. Messages go to stderr.
  */
 @Command(name = "stream", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Speak text, writing audio chunks as they are produced.", "",
@@ -42,46 +48,43 @@ final class StreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream msg = System.err;
+        opts.configureLogging();
         boolean toStdout = !play && (out == null || out.equals("-"));
         if (toStdout && SpeechOptions.terminal() && out == null) {
             throw new IllegalArgumentException("refusing to write binary audio to a terminal: use --out FILE, '--out -' with a pipe, or --play");
         }
         AudioFormat fmt = play ? AudioFormat.PCM_S16LE : opts.format(toStdout ? null : Path.of(out));
         SpeechRequest request = opts.request(fmt);
-        SpeechOptions.Choice choice = opts.choose();
+        // the file is opened before any work: an unwritable path fails now, not after the synthesis
         try (Playback playback = play ? Playback.open() : null; // before the model loads: no sound output fails at once
-             Maya1Tts tts = Maya1Tts.create(opts.config(choice));
-             AudioSink sink = play ? playback : new Writer(toStdout ? System.out : Files.newOutputStream(prepare(Path.of(out))), !toStdout)) {
-            opts.announce(msg, tts.info(), choice);
-            AudioEncoder enc = AudioEncoders.streaming(fmt);
-            sink.write(enc.start());
-            int pieces = request.splitLongText() ? TextChunker.split(request.text(), tts.config().maxPieceChars()).size() : 1;
-            Progress progress = new Progress(msg, !opts.quiet && SpeechOptions.terminal() && !toStdout, pieces);
-            long[] samples = {0};
-            SpeechStats stats = tts.stream(request, chunk -> {
-                sink.write(enc.encode(chunk.samples()));
-                samples[0] += chunk.samples().length;
-                progress.update(chunk.piece(), samples[0] / 24_000.0);
-                return true;
-            });
-            sink.write(enc.finish());
-            progress.done();
-            if (!opts.quiet) {
-                msg.printf(Locale.ROOT, "%s%s (%s, %d Hz, %.2f s)%n", play ? "played" : "wrote ", play ? "" : toStdout ? "stdout" : Path.of(out).toAbsolutePath(),
-                        fmt.name().toLowerCase(Locale.ROOT), fmt.sampleRate(), stats.audioSeconds());
-                msg.printf(Locale.ROOT, "TTFA %d ms, RTF %.3f, %d frames, %d LM tokens (%.1f tok/s), finish %s%n", stats.timeToFirstAudio().toMillis(),
-                        stats.realTimeFactor(), stats.frames(), stats.lmTokens(), stats.lmTokensPerSecond(), stats.finishReason());
+             AudioSink sink = play ? playback : toStdout ? new Writer(System.out) : new FileWriter(Path.of(out), fmt)) {
+            SpeechOptions.Choice choice = opts.choose();
+            try (Maya1Tts tts = Maya1Tts.create(opts.config(choice))) {
+                opts.announce(msg, tts.info(), choice);
+                AudioEncoder enc = AudioEncoders.streaming(fmt);
+                sink.write(enc.start());
+                int pieces = request.splitLongText() ? TextChunker.split(request.text(), tts.config().maxPieceChars()).size() : 1;
+                long[] samples = {0};
+                SpeechStats stats;
+                try (Progress progress = new Progress(msg, !opts.quiet && Tty.stderr(), pieces)) {
+                    stats = tts.stream(request, chunk -> {
+                        sink.write(enc.encode(chunk.samples()));
+                        samples[0] += chunk.samples().length;
+                        progress.update(chunk.piece(), samples[0] / 24_000.0);
+                        return true;
+                    });
+                    sink.write(enc.finish());
+                    progress.done();
+                }
+                if (!opts.quiet) {
+                    msg.printf(Locale.ROOT, "%s%s (%s, %d Hz, %.2f s)%n", play ? "played" : "wrote ", play ? "" : toStdout ? "stdout" : Path.of(out).toAbsolutePath(),
+                            fmt.name().toLowerCase(Locale.ROOT), fmt.sampleRate(), stats.audioSeconds());
+                    msg.printf(Locale.ROOT, "TTFA %d ms, RTF %.3f, %d frames, %d LM tokens (%.1f tok/s), finish %s%n", stats.timeToFirstAudio().toMillis(),
+                            stats.realTimeFactor(), stats.frames(), stats.lmTokens(), stats.lmTokensPerSecond(), stats.finishReason());
+                }
             }
         }
         return 0;
-    }
-
-    private static Path prepare(Path p) throws IOException {
-        Path parent = p.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        return p;
     }
 
     /** Where encoded bytes go. */
@@ -92,13 +95,12 @@ final class StreamCommand implements Callable<Integer> {
         void close() throws IOException;
     }
 
+    /** A pipe (stdout): chunks leave as soon as they exist; a WAV keeps its streaming header of unknown length. */
     private static final class Writer implements AudioSink {
         private final OutputStream out;
-        private final boolean close;
 
-        Writer(OutputStream out, boolean close) {
+        Writer(OutputStream out) {
             this.out = new BufferedOutputStream(out, 1 << 14);
-            this.close = close;
         }
 
         @Override
@@ -114,8 +116,66 @@ final class StreamCommand implements Callable<Integer> {
         @Override
         public void close() throws IOException {
             out.flush();
-            if (close) {
-                out.close();
+        }
+    }
+
+    /**
+     * A file: written as the chunks come (readable while it grows), and a WAV gets its exact RIFF, fact and data
+     * sizes at close in place of the streaming header's 0xFFFFFFFF.
+     */
+    static final class FileWriter implements AudioSink {
+        private final Path file;
+        private final AudioFormat format;
+        private final FileChannel channel;
+        private final OutputStream out;
+
+        FileWriter(Path file, AudioFormat format) {
+            this.file = file;
+            this.format = format;
+            try {
+                Path parent = file.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + CliErrors.reason(e), e);
+            }
+            this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 14);
+        }
+
+        @Override
+        public void write(byte[] b) {
+            try {
+                out.write(b);
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + CliErrors.reason(e), e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (channel) {
+                out.flush();
+                if (format.container() == AudioFormat.Container.WAV) {
+                    finishWav();
+                }
+            }
+        }
+
+        private void finishWav() throws IOException {
+            int headerBytes = Wav.header(format.encoding(), format.sampleRate(), -1).length;
+            long dataBytes = channel.size() - headerBytes;
+            if (dataBytes < 0) {
+                return; // nothing but a partial header was written (synthesis failed first)
+            }
+            if ((dataBytes & 1) == 1) {
+                channel.write(ByteBuffer.wrap(new byte[1]), channel.size()); // RIFF chunks are padded to even sizes
+            }
+            byte[] exact = Wav.header(format.encoding(), format.sampleRate(), dataBytes);
+            if (exact.length == headerBytes) { // a length beyond 4 GiB keeps the streaming header
+                channel.write(ByteBuffer.wrap(exact), 0);
             }
         }
     }

@@ -111,7 +111,8 @@ public final class Engine implements AutoCloseable {
                 Math.min(config.contextLength(), c.acoustic().info().contextLength()), c.vocoder().sampleRate(), c.acoustic().info().testModel());
         Engine e = new Engine(config, c, info, lmExec, vocExec);
         if (info.testModel()) {
-            LOG.warn("{}: the built-in test model is in use", EngineInfo.TEST_MODEL_LABEL);
+            // a logger of its own, so that an application that shows the label itself (the CLI) can turn this one off
+            org.slf4j.LoggerFactory.getLogger(EngineInfo.TEST_MODEL_LOGGER).warn("{}: the built-in test model is in use", EngineInfo.TEST_MODEL_LABEL);
         }
         if (config.warmUpOnStart()) {
             try {

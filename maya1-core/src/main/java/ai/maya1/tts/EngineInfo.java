@@ -18,8 +18,25 @@ public record EngineInfo(String model, String snac, String acousticBackend, Stri
     /** The label shown wherever the test model is used. */
     public static final String TEST_MODEL_LABEL = "test model: output is not speech";
 
+    /**
+     * The logger an engine warns on when it runs the test model (WARN, once per engine). The label is also in
+     * {@link #toString()}, {@link SpeechStats#testModel()} and {@link SpeechStats#toString()}.
+     */
+    public static final String TEST_MODEL_LOGGER = "ai.maya1.testmodel";
+
     /** {@link #TEST_MODEL_LABEL} for the test model, else empty. */
     public String label() {
         return testModel ? TEST_MODEL_LABEL : "";
+    }
+
+    /**
+     * The record's fields, led by {@link #TEST_MODEL_LABEL} for the test model: an application that prints its engine
+     * learns it even without an SLF4J binding to show the engine's warning.
+     */
+    @Override
+    public String toString() {
+        return (testModel ? TEST_MODEL_LABEL + ": " : "") + "EngineInfo[model=" + model + ", snac=" + snac + ", acousticBackend=" + acousticBackend
+                + ", vocoderBackend=" + vocoderBackend + ", weightFormat=" + weightFormat + ", contextLength=" + contextLength
+                + ", sampleRate=" + sampleRate + ", testModel=" + testModel + "]";
     }
 }

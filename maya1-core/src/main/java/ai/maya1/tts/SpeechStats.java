@@ -47,10 +47,22 @@ public record SpeechStats(Duration timeToFirstAudio, Duration total, int promptT
         return finishReason == FinishReason.END_OF_SPEECH;
     }
 
-    /** One line for logs and the CLI. */
+    /** One line for logs and the CLI; it ends with the test-model label when the test model made the audio. */
     public String summary() {
-        return String.format(java.util.Locale.ROOT, "TTFA %d ms, RTF %.3f, %.2f s audio, %d frames, %d LM tokens (%.1f tok/s), %s%s%s",
+        return String.format(java.util.Locale.ROOT, "TTFA %d ms, RTF %.3f, %.2f s audio, %d frames, %d LM tokens (%.1f tok/s), %s%s%s%s",
                 timeToFirstAudio.toMillis(), realTimeFactor(), audioSeconds(), frames, lmTokens, lmTokensPerSecond(), finishReason,
-                pieces > 1 ? ", " + pieces + " pieces" : "", cached ? ", cached" : "");
+                pieces > 1 ? ", " + pieces + " pieces" : "", cached ? ", cached" : "", testModel ? " (" + EngineInfo.TEST_MODEL_LABEL + ")" : "");
+    }
+
+    /**
+     * The record's fields, led by {@link EngineInfo#TEST_MODEL_LABEL} for test-model audio: whoever logs or prints a
+     * result learns it is not speech, with or without an SLF4J binding.
+     */
+    @Override
+    public String toString() {
+        return (testModel ? EngineInfo.TEST_MODEL_LABEL + ": " : "") + "SpeechStats[timeToFirstAudio=" + timeToFirstAudio + ", total=" + total
+                + ", promptTokens=" + promptTokens + ", lmTokens=" + lmTokens + ", lmNanos=" + lmNanos + ", vocoderNanos=" + vocoderNanos
+                + ", frames=" + frames + ", samples=" + samples + ", pieces=" + pieces + ", finishReason=" + finishReason + ", cached=" + cached
+                + ", testModel=" + testModel + "]";
     }
 }

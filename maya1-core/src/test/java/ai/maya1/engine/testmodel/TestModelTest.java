@@ -65,13 +65,27 @@ class TestModelTest {
         assertEquals("<custom_token_1>", t.tokenString(Maya1Prompt.SOS));
         assertEquals("<custom_token_2>", t.tokenString(Maya1Prompt.CODE_END));
         assertEquals("<custom_token_3>", t.tokenString(Maya1Prompt.SOH));
-        String text = "Héllo <laugh> 世界";
+        String text = "Héllo 世界";
         int[] ids = t.encode(text, false);
         assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, ids.length); // byte level
         assertEquals(text, t.decode(ids));
         int[] prompt = Maya1Prompt.forTokenizer(t).encode("A calm voice.", "Hello");
         assertEquals(Maya1Prompt.SOH, prompt[0]);
         assertEquals(Maya1Prompt.SOS, prompt[prompt.length - 1]);
+    }
+
+    @Test
+    void everyEmotionTagIsOneTokenAsInTheRealTokenizer() {
+        HfTokenizer t = HfTokenizer.load(TestModel.ensure().lmDir().resolve("tokenizer.json"));
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (String name : ai.maya1.tokenizer.EmotionTags.ALL) {
+            int[] ids = t.encode(ai.maya1.tokenizer.EmotionTags.tag(name), false);
+            assertEquals(1, ids.length, "<" + name + "> should be one token, got " + java.util.Arrays.toString(ids));
+            assertTrue(seen.add(ids[0]), "<" + name + "> shares id " + ids[0] + " with another tag");
+        }
+        int[] sentence = t.encode("Hi <laugh> there", false);
+        assertEquals("Hi ".length() + 1 + " there".length(), sentence.length, java.util.Arrays.toString(sentence));
+        assertEquals("Hi <laugh> there", t.decode(sentence));
     }
 
     @Test

@@ -7,6 +7,7 @@ import ai.maya1.acoustic.FinishReason;
 import ai.maya1.acoustic.FrameSink;
 import ai.maya1.acoustic.GenerationOptions;
 import ai.maya1.acoustic.GenerationResult;
+import ai.maya1.acoustic.llama.LlamaConfig;
 import ai.maya1.vocoder.SnacFrame;
 
 /**
@@ -22,20 +23,30 @@ public final class OnnxAcousticModel implements AcousticModel {
     private final OnnxLlama model;
     private final int contextLength;
     private final String name;
+    private final LlamaConfig.TestModelHook testModel;
 
     public OnnxAcousticModel(OnnxLlama model, int contextLength, String name) {
+        this(model, contextLength, name, null);
+    }
+
+    /**
+     * @param testModel the built-in test model's hook from its config.json (CODE_END once its frames are out, as the
+     *                  java backend does), or null for a real model
+     */
+    public OnnxAcousticModel(OnnxLlama model, int contextLength, String name, LlamaConfig.TestModelHook testModel) {
         if (contextLength <= 0) {
             throw new IllegalArgumentException("contextLength must be > 0");
         }
         this.model = model;
         this.contextLength = contextLength;
         this.name = name;
+        this.testModel = testModel;
     }
 
     @Override
     public AcousticModelInfo info() {
         return new AcousticModelInfo(name, "onnx", "F32 (" + model.layout() + ", " + model.providerNote() + ")", model.vocabSize(),
-                contextLength, model.parameters(), false);
+                contextLength, model.parameters(), testModel != null);
     }
 
     /** The underlying graph (logit-level access). */
@@ -70,6 +81,7 @@ public final class OnnxAcousticModel implements AcousticModel {
         int[] frameTokens = new int[SnacFrame.TOKENS_PER_FRAME];
         int inFrame = 0;
         int frames = 0;
+        int targetFrames = testModel == null ? Integer.MAX_VALUE : testModel.targetFrames(promptIds.length);
         int generated = 0;
         long prefill = 0;
         long t0 = System.nanoTime();
@@ -91,7 +103,9 @@ public final class OnnxAcousticModel implements AcousticModel {
                 }
                 boolean endAllowed = generated >= options.minNewTokens() && inFrame == 0 && CODE_END < vocab;
                 int tok;
-                if (options.constrained()) {
+                if (endAllowed && maya1Vocab && frames >= targetFrames) {
+                    tok = CODE_END; // the test model's hook: its random weights would rarely end by themselves
+                } else if (options.constrained()) {
                     int from = CODES + inFrame * SnacFrame.CODEBOOK_SIZE;
                     tok = sampler.sample(logits, from, from + SnacFrame.CODEBOOK_SIZE, endAllowed ? CODE_END : -1);
                 } else {

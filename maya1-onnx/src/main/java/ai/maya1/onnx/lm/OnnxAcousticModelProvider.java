@@ -2,6 +2,7 @@ package ai.maya1.onnx.lm;
 
 import ai.maya1.Maya1Exception;
 import ai.maya1.acoustic.AcousticModel;
+import ai.maya1.acoustic.llama.LlamaConfig;
 import ai.maya1.onnx.export.LlamaGraphConfig;
 import ai.maya1.onnx.export.LlamaOnnxExporter;
 import ai.maya1.onnx.runtime.OnnxModelCache;
@@ -13,6 +14,7 @@ import ai.maya1.spi.Availability;
 import ai.maya1.weights.ModelFormatException;
 import ai.maya1.weights.TensorSource;
 import ai.maya1.weights.TensorSources;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +50,27 @@ public final class OnnxAcousticModelProvider implements AcousticModelProvider {
         int threads = spec.executor() != null ? spec.executor().threads() : Runtime.getRuntime().availableProcessors();
         int ctx = spec.contextLength() > 0 ? spec.contextLength() : 4096;
         Path file = locate(spec.model());
-        return new OnnxAcousticModel(OnnxLlama.open(file, OnnxRuntimeConfig.fromSystemProperties(), threads), ctx, spec.model().toString());
+        return new OnnxAcousticModel(OnnxLlama.open(file, OnnxRuntimeConfig.fromSystemProperties(), threads), ctx, spec.model().toString(),
+                testModelHook(spec.model()));
+    }
+
+    /**
+     * The built-in test model's hook ({@code maya1_test_model} in the folder's config.json), or null: the test model
+     * then ends and is labelled exactly as on the java backend.
+     */
+    static LlamaConfig.TestModelHook testModelHook(Path model) {
+        Path config = model.resolve("config.json");
+        if (!Files.isDirectory(model) || !Files.isRegularFile(config)) {
+            return null;
+        }
+        try {
+            if (!new ObjectMapper().readTree(config.toFile()).has("maya1_test_model")) {
+                return null;
+            }
+        } catch (IOException e) {
+            throw new ModelFormatException(config, null, -1, "cannot read config: " + e.getMessage(), e);
+        }
+        return LlamaConfig.load(config).testModel();
     }
 
     /** The ONNX file for {@code model}, exporting a checkpoint folder into the cache when needed. */
