@@ -23,8 +23,6 @@ public final class GoldenData {
         }
         return dir.resolve(sub).toAbsolutePath().normalize();
     }
-        return dir.resolve("golden").resolve(sub).toAbsolutePath().normalize();
-    }
 
     public static float[] f32(String sub) {
         try {
