@@ -80,8 +80,7 @@ JSON="$OUT_DIR/report.json"
 
 CP="$HERE/lib/*"
 JVM=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -XX:+UseParallelGC -Xmx24g
-     -Djava.io.tmpdir="$OUT_DIR/tmp" -Dmaya1.golden.dir="$HERE/golden" -Dorg.slf4j.simpleLogger.defaultLogLevel=info)
-mkdir -p "$OUT_DIR/tmp"
+     -Dmaya1.golden.dir="$HERE/golden" -Dorg.slf4j.simpleLogger.defaultLogLevel=info)
 HARNESS_OPTS=(--golden "$HERE/golden")
 if [[ $SMOKE == 1 ]]; then HARNESS_OPTS+=(--shape small --quick); fi
 
@@ -122,8 +121,14 @@ run_step() { # name, command...
   fi
   say "== $name (limit ${limit} s)"
   t0=$(date +%s)
-  timeout --kill-after=5 "$limit" "$@" > "$log" 2>&1
+  # in the background, so that a TERM/INT to run.sh (an outer time limit) is handled at once: see on_signal
+  timeout --kill-after=5 "$limit" "$@" > "$log" 2>&1 &
+  STEP_PID=$!
+  CURRENT_STEP=$name
+  wait "$STEP_PID"
   rc=$?
+  STEP_PID=""
+  CURRENT_STEP=""
   secs=$(($(date +%s) - t0))
   case "$name:$rc" in
     *:0) status=pass ;;
@@ -157,6 +162,40 @@ junit_summary() { # the console launcher's summary table as JSON numbers
   printf '%s' "${out%,}}"
 }
 
+write_report() {
+  ELAPSED=$(($(date +%s) - START))
+  say ""
+  say "RESULT: $([[ $FAILED == 0 ]] && echo 'every step passed' || echo 'SOME STEPS DID NOT PASS (see above)') in ${ELAPSED} s"
+  {
+    printf '{"report":"maya1-cuda device run","date":%s,"emulated":%s,"standIn":%s,"smoke":%s,"budgetSeconds":%s,"elapsedSeconds":%s,"passed":%s,\n' \
+      "$(jstr "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$([[ -n "$STANDIN" ]] && echo true || echo false)" \
+      "$([[ -n "$STANDIN" ]] && jstr "$STANDIN" || echo null)" "$([[ $SMOKE == 1 ]] && echo true || echo false)" \
+      "$BUDGET" "$ELAPSED" "$([[ $FAILED == 0 ]] && echo true || echo false)"
+    printf '"bundle":%s,\n"steps":[\n' "$(cat "$HERE/bundle.json" 2>/dev/null || echo null)"
+    for i in "${!STEP_JSON[@]}"; do
+      printf '%s%s\n' "${STEP_JSON[$i]}" "$([[ $i -lt $((${#STEP_JSON[@]} - 1)) ]] && echo ,)"
+    done
+    printf ']}\n'
+  } > "$JSON"
+}
+
+# an outer time limit (or ^C) ends the running step and still writes the report
+STEP_PID=""
+CURRENT_STEP=""
+on_signal() {
+  if [[ -n "$STEP_PID" ]]; then kill -TERM "$STEP_PID" 2> /dev/null; wait "$STEP_PID" 2> /dev/null; fi
+  local extra=""
+  if [[ -n "$CURRENT_STEP" && -f "$OUT_DIR/steps/$CURRENT_STEP.log" ]]; then cat "$OUT_DIR/steps/$CURRENT_STEP.log" >> "$TXT"; fi
+  if [[ -n "$CURRENT_STEP" && -s "$OUT_DIR/steps/$CURRENT_STEP.json" ]]; then extra=",\"result\":$(cat "$OUT_DIR/steps/$CURRENT_STEP.json")"; fi
+  say "-- ${CURRENT_STEP:-run}: KILLED by a signal to run.sh (an outer time limit?)"
+  STEP_JSON+=("{\"name\":$(jstr "${CURRENT_STEP:-run}"),\"status\":\"killed\"$extra}")
+  FAILED=1
+  write_report
+  echo "report: $TXT and $JSON"
+  exit 1
+}
+trap on_signal TERM INT
+
 SELECT=(--select-class ai.maya1.cuda.snac.CudaSnacParityTest --select-class ai.maya1.cuda.llama.CudaLlamaParityTest)
 if [[ $SMOKE == 1 ]]; then
   SELECT=(--select-method 'ai.maya1.cuda.snac.CudaSnacParityTest#gpuNoiseGeneratorMatchesTheJavaFormula'
@@ -169,7 +208,7 @@ for s in $STEPS; do
       run_step nvidia-smi bash -c 'nvidia-smi || exit $?; echo
         nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.memory,power.limit --format=csv' ;;
     gpu-tests)
-      run_step gpu-tests "$JAVA" "${JVM[@]}" -jar "$HERE/test/junit-platform-console-standalone.jar" execute --disable-banner \
+      run_step gpu-tests "$JAVA" "${JVM[@]}" -jar "$HERE/test/junit-platform-console-standalone.jar" execute --disable-banner --disable-ansi-colors \
         --details=tree --fail-if-no-tests --class-path "$HERE/test/maya1-cuda-tests.jar:$(printf '%s:' "$HERE"/lib/*.jar)" \
         --reports-dir "$OUT_DIR/junit" "${SELECT[@]}" ;;
     *)
@@ -178,20 +217,6 @@ for s in $STEPS; do
   esac
 done
 
-ELAPSED=$(($(date +%s) - START))
-say ""
-say "RESULT: $([[ $FAILED == 0 ]] && echo 'every step passed' || echo 'SOME STEPS DID NOT PASS (see above)') in ${ELAPSED} s"
-{
-  printf '{"report":"maya1-cuda device run","date":%s,"emulated":%s,"standIn":%s,"smoke":%s,"budgetSeconds":%s,"elapsedSeconds":%s,"passed":%s,\n' \
-    "$(jstr "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$([[ -n "$STANDIN" ]] && echo true || echo false)" \
-    "$([[ -n "$STANDIN" ]] && jstr "$STANDIN" || echo null)" "$([[ $SMOKE == 1 ]] && echo true || echo false)" \
-    "$BUDGET" "$ELAPSED" "$([[ $FAILED == 0 ]] && echo true || echo false)"
-  printf '"bundle":%s,\n"steps":[\n' "$(cat "$HERE/bundle.json" 2>/dev/null || echo null)"
-  for i in "${!STEP_JSON[@]}"; do
-    printf '%s%s\n' "${STEP_JSON[$i]}" "$([[ $i -lt $((${#STEP_JSON[@]} - 1)) ]] && echo ,)"
-  done
-  printf ']}\n'
-} > "$JSON"
-rm -rf "$OUT_DIR/tmp"
+write_report
 echo "report: $TXT and $JSON"
 exit $FAILED

@@ -317,12 +317,12 @@ public final class GpuHarness {
         System.out.println("## Decode at batch 1 and prefill, random weights with " + shapeName() + " shapes, format " + format);
         CudaLlamaConfig cfg = lmConfig();
         long t0 = System.nanoTime();
-        try (RandomLlamaSource src = new RandomLlamaSource(cfg, 1); CudaLlamaModel m = CudaLlamaModel.load(dev, src, cfg, format, 2048, 0, true)) {
+        try (RandomLlamaSource src = new RandomLlamaSource(cfg, 1); CudaLlamaModel m = CudaLlamaModel.load(dev, src, cfg, format, small ? 256 : 2048, 0, true)) {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "  load (random weights made on the host) %.1f s%n", loadSeconds);
             report.figure(format + ".loadSeconds", loadSeconds, "s");
             int promptLength = 100;
-            int steps = quick ? 32 : 256;
+            int steps = small ? 8 : quick ? 32 : 256;
             double ns = m.timeDecodeSteps(promptLength, steps);
             // bytes per step: layer weights + KV read at the mean position; the full step adds the constrained head rows
             double kvBytes = 2.0 * cfg.layers() * cfg.kvHeads() * cfg.headDim() * 2 * (promptLength + steps / 2.0);
@@ -350,7 +350,7 @@ public final class GpuHarness {
             report.figure(format + ".decode.fractionOfHbmRoofline", tps / roofline, "fraction");
             report.figure(format + ".decode.realTimeFactor", tps / REAL_TIME_TOKENS_PER_SECOND, "x real time (82 tokens/s)");
 
-            int reps = quick ? 2 : 7;
+            int reps = small ? 1 : quick ? 2 : 7;
             double[] prefill = new double[reps];
             int[] p170 = prompt(PREFILL_TOKENS);
             GenerationOptions one = new GenerationOptions(SamplingParams.MAYA1_DEFAULTS, 3, 1, 0, true, Long.MAX_VALUE);
@@ -377,20 +377,20 @@ public final class GpuHarness {
         System.out.println("## Time to first audio (exact streaming SNAC), random " + shapeName() + " LM (BF16, KV BF16) + random SNAC 24 kHz");
         CudaLlamaConfig cfg = lmConfig();
         CudaSnacConfig scfg = snacConfig();
-        int context = 1024;
+        int context = small ? 256 : 1024;
         long perSession = 2L * cfg.layers() * cfg.kvHeads() * context * cfg.headDim() * 2;
         long free = dev.memoryInfo()[0];
         // KV caches for up to 64 streams, leaving the weights, each session's scratch (~ half a KV cache) and 4 GiB spare
         long room = free - bf16WeightBytes(cfg) - (4L << 30);
-        int maxStreams = (int) Math.max(1, Math.min(quick ? 4 : 64, room / (perSession * 3 / 2)));
+        int maxStreams = (int) Math.max(1, Math.min(small ? 2 : quick ? 4 : 64, room / (perSession * 3 / 2)));
         try (RandomLlamaSource src = new RandomLlamaSource(cfg, 1); RandomSnacSource ss = new RandomSnacSource(scfg, 2);
              CudaLlamaModel m = CudaLlamaModel.load(dev, src, cfg, "as-stored", context, perSession * maxStreams, true);
              CudaSnacVocoder voc = CudaSnacVocoder.load(dev, ss, scfg)) {
             int[] p = prompt(PREFILL_TOKENS);
-            int runs = quick ? 5 : TTFA_REQUESTS;
+            int runs = small ? 2 : quick ? 5 : TTFA_REQUESTS;
             double[] ttfa = new double[runs];
             double[] prefill = new double[runs];
-            for (int i = -2; i < runs; i++) { // two warm-up requests
+            for (int i = small ? -1 : -2; i < runs; i++) { // warm-up requests first
                 long start = System.nanoTime();
                 AtomicLong first = new AtomicLong();
                 GenerationResult r;
@@ -423,10 +423,11 @@ public final class GpuHarness {
             report.figure("ttfa.max", ttfa[runs - 1], "ms");
             report.figure("ttfa.prefillP50", median(prefill), "ms");
 
+            int streamFrames = small ? 2 : quick ? 4 : 20;
             System.out.println("## Concurrent real-time streams (one CUDA session each, batch-1 decode per stream; "
-                    + (quick ? 4 : 20) + " frames of audio per stream)");
+                    + streamFrames + " frames of audio per stream)");
             report.note("concurrent streams run one CUDA session per stream (batch-1 decode each): the cross-request batched-decode scheduler is not written");
-            int tokens = (quick ? 4 : 20) * 7;
+            int tokens = streamFrames * 7;
             int best = 0;
             for (int n = 1; n <= Math.min(maxStreams, m.sessions()); n *= 2) {
                 double[] rtf = new double[n];
@@ -498,7 +499,7 @@ public final class GpuHarness {
     static void snacSpeed(CudaDevice dev) throws IOException {
         System.out.println("## SNAC decode speed, random " + (small ? "small (NOT snac_24khz)" : "snac_24khz") + " weights, seeded noise");
         CudaSnacConfig scfg = snacConfig();
-        int frames = quick ? 6 : 64;
+        int frames = small ? 4 : quick ? 6 : 64;
         int reps = quick ? 1 : 5;
         try (RandomSnacSource ss = new RandomSnacSource(scfg, 2); CudaSnacVocoder voc = CudaSnacVocoder.load(dev, ss, scfg)) {
             for (int batch : new int[] {1, 8}) {

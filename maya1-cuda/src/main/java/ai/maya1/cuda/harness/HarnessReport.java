@@ -53,7 +53,7 @@ final class HarnessReport {
             c.putNull("maxAbsError").put("error", "non-finite or mismatched length (" + err + ")");
         }
         c.put("tolerance", tol).put("pass", ok);
-        System.out.printf(Locale.ROOT, "  %-62s max|err| %.3e  (tol %.0e)  %s%n", what, err, tol, ok ? "PASS" : "FAIL");
+        System.out.printf(Locale.ROOT, "  %-62s max|err| %.3e  (tol %.1e)  %s%n", what, err, tol, ok ? "PASS" : "FAIL");
         flush();
         return ok;
     }
