@@ -390,7 +390,7 @@ public final class GpuHarness {
             int runs = small ? 2 : quick ? 5 : TTFA_REQUESTS;
             double[] ttfa = new double[runs];
             double[] prefill = new double[runs];
-            for (int i = small ? -1 : -2; i < runs; i++) { // warm-up requests first
+            for (int i = small ? 0 : -2; i < runs; i++) { // two warm-up requests first (none with the small shapes)
                 long start = System.nanoTime();
                 AtomicLong first = new AtomicLong();
                 GenerationResult r;
