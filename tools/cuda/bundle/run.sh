@@ -121,6 +121,7 @@ run_step() { # name, command...
   fi
   say "== $name (limit ${limit} s)"
   t0=$(date +%s)
+  rm -f "$OUT_DIR/steps/$name.json" "$log"
   # in the background, so that a TERM/INT to run.sh (an outer time limit) is handled at once: see on_signal
   timeout --kill-after=5 "$limit" "$@" > "$log" 2>&1 &
   STEP_PID=$!
