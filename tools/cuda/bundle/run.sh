@@ -61,7 +61,9 @@ if [[ ! -x "$JAVA" ]]; then
   if ! tar -xJf "$TARBALL" -C "$RT_CACHE.part" 2> /dev/null; then
     # no xz program: Python's tarfile reads xz (the GPU machine has Python)
     rm -rf "$RT_CACHE.part" && mkdir -p "$RT_CACHE.part"
-    python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1], "r:xz").extractall(sys.argv[2])' "$TARBALL" "$RT_CACHE.part" \
+    python3 -c 'import sys, tarfile
+t = tarfile.open(sys.argv[1], "r:xz")
+t.extractall(sys.argv[2], **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))' "$TARBALL" "$RT_CACHE.part" \
       || die "cannot unpack $TARBALL (neither tar with xz nor python3 worked)"
   fi
   rm -rf "$RT_CACHE" && mv "$RT_CACHE.part" "$RT_CACHE"
@@ -166,7 +168,7 @@ junit_summary() { # the console launcher's summary table as JSON numbers
 write_report() {
   ELAPSED=$(($(date +%s) - START))
   say ""
-  say "RESULT: $([[ $FAILED == 0 ]] && echo 'every step passed' || echo 'SOME STEPS DID NOT PASS (see above)') in ${ELAPSED} s"
+  say "RESULT: $([[ $FAILED == 0 ]] && echo 'every step passed' || echo 'SOME STEPS DID NOT PASS (see above)') in ${ELAPSED} s$([[ -n "$STANDIN" ]] && echo ' (EMULATED: no GPU result)')"
   {
     printf '{"report":"maya1-cuda device run","date":%s,"emulated":%s,"standIn":%s,"smoke":%s,"budgetSeconds":%s,"elapsedSeconds":%s,"passed":%s,\n' \
       "$(jstr "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$([[ -n "$STANDIN" ]] && echo true || echo false)" \
