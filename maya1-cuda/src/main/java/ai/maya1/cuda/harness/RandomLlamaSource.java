@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +24,8 @@ import java.util.SequencedSet;
  */
 public final class RandomLlamaSource implements TensorSource {
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** The 3.3 B shapes take ~10 s on one core; the GPU machine's host has many. */
+    private static final int FILL_THREADS = Math.max(1, Math.min(16, Runtime.getRuntime().availableProcessors()));
     private final CudaLlamaConfig cfg;
     private final long seed;
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -70,18 +74,37 @@ public final class RandomLlamaSource implements TensorSource {
             }
         } else {
             float a = (float) Math.sqrt(3.0 / shape[1]);
-            long state = seed ^ (name.hashCode() * 0x9E3779B97F4A7C15L);
-            for (long i = 0; i < n; i++) {
-                state += 0x9E3779B97F4A7C15L;
-                long z = state;
-                z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-                z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-                z ^= z >>> 31;
-                float u = ((z >>> 40) * 0x1.0p-24f) * 2 - 1;
-                m.setAtIndex(I16, i, (short) (Float.floatToRawIntBits(u * a) >>> 16));
+            long base = seed ^ (name.hashCode() * 0x9E3779B97F4A7C15L);
+            // element i depends only on (base, i): large tensors are filled in parallel slices with the same values
+            int parts = n < (1L << 22) ? 1 : Math.min(FILL_THREADS, (int) (n >> 20));
+            List<Thread> threads = new ArrayList<>();
+            for (int k = 0; k < parts; k++) {
+                long from = n * k / parts, to = n * (k + 1) / parts;
+                threads.add(Thread.ofPlatform().name("random-weights-" + k).start(() -> fill(m, base, a, from, to)));
+            }
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while making random weights for " + name, e);
+                }
             }
         }
         return Optional.of(new TensorData(name, DType.BF16, shape, m));
+    }
+
+    private static void fill(MemorySegment m, long base, float a, long from, long to) {
+        long state = base + from * 0x9E3779B97F4A7C15L;
+        for (long i = from; i < to; i++) {
+            state += 0x9E3779B97F4A7C15L;
+            long z = state;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z ^= z >>> 31;
+            float u = ((z >>> 40) * 0x1.0p-24f) * 2 - 1;
+            m.setAtIndex(I16, i, (short) (Float.floatToRawIntBits(u * a) >>> 16));
+        }
     }
 
     @Override
