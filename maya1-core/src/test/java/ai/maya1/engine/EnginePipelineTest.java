@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.maya1.acoustic.FinishReason;
 import ai.maya1.tts.AudioChunk;
 import ai.maya1.tts.AudioStream;
+import ai.maya1.tts.DeadlineExceededException;
 import ai.maya1.tts.InvalidRequestException;
 import ai.maya1.tts.Maya1Config;
 import ai.maya1.tts.OverloadedException;
@@ -202,6 +203,36 @@ class EnginePipelineTest {
         SpeechStats st = engine.synthesize(SpeechRequest.builder().text("w".repeat(1500)).splitLongText(false).seed(1)
                 .timeout(Duration.ofMillis(60)).build()).stats();
         assertEquals(FinishReason.DEADLINE, st.finishReason());
+    }
+
+    @Test
+    void aDeadlineThatPassesBeforeAnyAudioIsADeadlineExceptionAndDeliversNoChunk() {
+        engine();
+        List<AudioChunk> delivered = new ArrayList<>();
+        SpeechRequest late = SpeechRequest.builder().text("Too late.").seed(1).timeout(Duration.ofNanos(1)).build();
+        assertThrows(DeadlineExceededException.class, () -> engine.stream(late, delivered::add));
+        assertEquals(List.of(), delivered, "an empty chunk was delivered for a request that produced no audio");
+        try (AudioStream s = engine.openStream(late)) {
+            assertThrows(DeadlineExceededException.class, s::read);
+        }
+        assertThrows(DeadlineExceededException.class, () -> engine.synthesize(late));
+        assertEquals(0, engine.activeRequests());
+    }
+
+    @Test
+    void aRequestWhoseDeadlinePassesInTheAdmissionQueueFailsWithoutWaitingForASlot() {
+        engine(Maya1Config.builder().maxConcurrentRequests(1).maxQueuedRequests(4));
+        lm.nanosPerFrame = 2_000_000;
+        try (AudioStream busy = engine.openStream(SpeechRequest.builder().text("v".repeat(800)).splitLongText(false).seed(1).build())) {
+            assertNotNull(busy.read());
+            // the running request holds its slot (nobody reads it): the queued one must give up at its deadline
+            DeadlineExceededException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> assertThrows(DeadlineExceededException.class, () -> engine.stream(
+                            SpeechRequest.builder().text("queued").seed(2).timeout(Duration.ofMillis(100)).build(), c -> true)),
+                    "the queued request waited for a slot past its deadline");
+            assertEquals(Duration.ofMillis(100), e.timeout());
+            assertEquals(0, engine.queuedRequests());
+        }
     }
 
     @Test
