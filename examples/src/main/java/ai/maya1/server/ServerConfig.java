@@ -31,12 +31,19 @@ import java.util.Objects;
  * @param warmUp               warm up the model before reporting ready
  * @param maxConcurrent        requests synthesizing at once (engine admission)
  * @param maxQueued            requests waiting for a slot; beyond this the server answers 503
+ * @param readTimeout          longest wait for a request's headers or body once started, and for the first byte of
+ *                             a request on an idle connection; a body not received in time is a 408, a stalled
+ *                             header block or an idle connection is closed
+ * @param maxConnections       open connections accepted at once; further ones wait in the listen backlog
+ * @param bufferWav            send {@code wav} complete, with exact RIFF/data sizes and a Content-Length (for strict
+ *                             readers such as Python's {@code wave}), instead of streaming it with the
+ *                             unknown-size header
  */
 public record ServerConfig(String host, int port, String model, int threads, String auth, String jwtSecret, Path jwksFile,
                            String audience, String issuer, long rateCapacity, long ratePerMinute, long maxBodyBytes,
                            int maxInputChars, int maxInstructionsChars, Duration requestTimeout, Path tlsKeystore,
                            String tlsPassword, String redisUri, Duration cacheTtl, Long defaultSeed, boolean warmUp,
-                           int maxConcurrent, int maxQueued) {
+                           int maxConcurrent, int maxQueued, Duration readTimeout, int maxConnections, boolean bufferWav) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -71,6 +78,13 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         }
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive");
+        }
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        if (readTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("read timeout must be at least 1 s, got " + readTimeout);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("max connections must be >= 1, got " + maxConnections);
         }
         if (maxConcurrent < 1 || maxQueued < 0) {
             throw new IllegalArgumentException("max concurrent must be >= 1 and max queued >= 0");
@@ -115,6 +129,9 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         b.warmUp = warmUp;
         b.maxConcurrent = maxConcurrent;
         b.maxQueued = maxQueued;
+        b.readTimeout = readTimeout;
+        b.maxConnections = maxConnections;
+        b.bufferWav = bufferWav;
         return b;
     }
 
@@ -124,7 +141,8 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         return "ServerConfig[host=" + host + ", port=" + port + ", model=" + model + ", auth=" + auth + ", audience=" + audience
                 + ", rate=" + rateCapacity + "+" + ratePerMinute + "/min, maxBody=" + maxBodyBytes + ", maxInput=" + maxInputChars
                 + ", timeout=" + requestTimeout + ", tls=" + (tlsKeystore != null) + ", redis=" + (redisUri != null)
-                + ", defaultSeed=" + defaultSeed + ", concurrent=" + maxConcurrent + ", queued=" + maxQueued + "]";
+                + ", defaultSeed=" + defaultSeed + ", concurrent=" + maxConcurrent + ", queued=" + maxQueued + ", readTimeout=" + readTimeout
+                + ", maxConnections=" + maxConnections + ", bufferWav=" + bufferWav + "]";
     }
 
     /** Builder with the defaults of {@code maya1 serve}. */
@@ -152,6 +170,9 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         private boolean warmUp = true;
         private int maxConcurrent = 2;
         private int maxQueued = 16;
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 1000;
+        private boolean bufferWav;
 
         private Builder() {
         }
@@ -177,11 +198,14 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         public Builder warmUp(boolean v) { warmUp = v; return this; }
         public Builder maxConcurrent(int v) { maxConcurrent = v; return this; }
         public Builder maxQueued(int v) { maxQueued = v; return this; }
+        public Builder readTimeout(Duration v) { readTimeout = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder bufferWav(boolean v) { bufferWav = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, model, threads, auth, jwtSecret, jwksFile, audience, issuer, rateCapacity,
                     ratePerMinute, maxBodyBytes, maxInputChars, maxInstructionsChars, requestTimeout, tlsKeystore, tlsPassword,
-                    redisUri, cacheTtl, defaultSeed, warmUp, maxConcurrent, maxQueued);
+                    redisUri, cacheTtl, defaultSeed, warmUp, maxConcurrent, maxQueued, readTimeout, maxConnections, bufferWav);
         }
     }
 }

@@ -190,7 +190,8 @@ public final class Engine implements AutoCloseable {
             int[] ids = components.prompt().encode(description, t);
             int room = context - ids.length;
             if (room < GenerationOptions.MAYA1_MIN_NEW_TOKENS + SnacFrame.TOKENS_PER_FRAME) {
-                throw new InvalidRequestException("text", "prompt of " + ids.length + " tokens leaves no room in the context length "
+                throw new ai.maya1.tts.PromptTooLongException(ids.length, context - GenerationOptions.MAYA1_MIN_NEW_TOKENS
+                        - SnacFrame.TOKENS_PER_FRAME, "prompt of " + ids.length + " tokens leaves no room in the context length "
                         + context + (request.splitLongText() ? "; shorten the voice description or raise contextLength"
                         : "; enable splitLongText or raise contextLength"));
             }
