@@ -31,9 +31,9 @@ import java.util.Objects;
  * @param warmUp               warm up the model before reporting ready
  * @param maxConcurrent        requests synthesizing at once (engine admission)
  * @param maxQueued            requests waiting for a slot; beyond this the server answers 503
- * @param readTimeout          longest wait for a request's headers or body once started, and for the first byte of
- *                             a request on an idle connection; a body not received in time is a 408, a stalled
- *                             header block or an idle connection is closed
+ * @param readTimeout          longest wait for a request's header block (after its request line) or its body; a body
+ *                             not received in time is a 408, a stalled header block is closed. A connection that
+ *                             sends no (complete) request line is closed after requestTimeout + 2 x readTimeout
  * @param maxConnections       open connections accepted at once; further ones wait in the listen backlog
  * @param bufferWav            send {@code wav} complete, with exact RIFF/data sizes and a Content-Length (for strict
  *                             readers such as Python's {@code wave}), instead of streaming it with the

@@ -149,14 +149,17 @@ public final class SpeechServer implements AutoCloseable {
         Gauge.builder("maya1.server.ready", this, s -> s.tts != null && !s.closed ? 1 : 0).register(registry);
 
         this.readDeadlines = new ReadDeadlines(config.readTimeout());
-        // the idle check only closes a connection that waits for (or is in the middle of) a request line; its timestamp
-        // moves once a second, so it is polled a few times per timeout
+        // Helidon's idle check closes a connection that waits for (or is in the middle of) a request line. It measures
+        // from the start of the last request, and a request running longer than the idle timeout would have its
+        // connection closed after the response without a "Connection: close" (a client reusing it would fail), so the
+        // idle timeout outlasts any request: the request timeout plus time to read the request and write the end.
+        Duration idleTimeout = config.requestTimeout().plus(config.readTimeout().multipliedBy(2));
         long idlePeriodMillis = Math.clamp(config.readTimeout().toMillis() / 4, 1000L, 5000L);
         io.helidon.webserver.WebServerConfig.Builder wb = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(config.maxBodyBytes() * 2)
-                .idleConnectionTimeout(config.readTimeout())
+                .idleConnectionTimeout(idleTimeout)
                 .idleConnectionPeriod(Duration.ofMillis(idlePeriodMillis))
                 .maxTcpConnections(config.maxConnections())
                 .shutdownGracePeriod(Duration.ofSeconds(5))

@@ -245,8 +245,10 @@ class EnginePipelineTest {
                 () -> engine.synthesize(SpeechRequest.builder().text("a").maxTokens(1_000_000).build())).field());
         assertEquals("maxTokens", assertThrows(InvalidRequestException.class,
                 () -> engine.synthesize(SpeechRequest.builder().text("a").maxTokens(1024).build())).field());
-        assertEquals("text", assertThrows(InvalidRequestException.class,
-                () -> engine.synthesize(SpeechRequest.builder().text("t".repeat(1200)).splitLongText(false).build())).field());
+        ai.maya1.tts.PromptTooLongException tooLong = assertThrows(ai.maya1.tts.PromptTooLongException.class,
+                () -> engine.synthesize(SpeechRequest.builder().text("t".repeat(1200)).splitLongText(false).build()));
+        assertEquals("text", tooLong.field());
+        assertTrue(tooLong.promptTokens() > tooLong.maxPromptTokens(), tooLong::getMessage);
         // the default limit is clamped to the context: hitting it is CONTEXT_FULL
         assertEquals(FinishReason.CONTEXT_FULL, engine.synthesize(SpeechRequest.builder().text("c".repeat(700)).splitLongText(false).seed(1)
                 .build()).stats().finishReason());
