@@ -35,15 +35,16 @@ import java.util.Objects;
  *                             not received in time is a 408, a stalled header block is closed. A connection that
  *                             sends no (complete) request line is closed after requestTimeout + 2 x readTimeout
  * @param maxConnections       open connections accepted at once; further ones wait in the listen backlog
- * @param bufferWav            send {@code wav} complete, with exact RIFF/data sizes and a Content-Length (for strict
- *                             readers such as Python's {@code wave}), instead of streaming it with the
- *                             unknown-size header
+ * @param streamWav            stream {@code wav} as it is synthesized, with the unknown-size header 0xFFFFFFFF,
+ *                             instead of sending it complete with exact RIFF/data sizes and a Content-Length (the
+ *                             default: what strict readers such as Python's {@code wave} need, and the same bytes
+ *                             for the same seed whether synthesized or cached); {@code pcm} is the streaming format
  */
 public record ServerConfig(String host, int port, String model, int threads, String auth, String jwtSecret, Path jwksFile,
                            String audience, String issuer, long rateCapacity, long ratePerMinute, long maxBodyBytes,
                            int maxInputChars, int maxInstructionsChars, Duration requestTimeout, Path tlsKeystore,
                            String tlsPassword, String redisUri, Duration cacheTtl, Long defaultSeed, boolean warmUp,
-                           int maxConcurrent, int maxQueued, Duration readTimeout, int maxConnections, boolean bufferWav) {
+                           int maxConcurrent, int maxQueued, Duration readTimeout, int maxConnections, boolean streamWav) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -131,7 +132,7 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         b.maxQueued = maxQueued;
         b.readTimeout = readTimeout;
         b.maxConnections = maxConnections;
-        b.bufferWav = bufferWav;
+        b.streamWav = streamWav;
         return b;
     }
 
@@ -142,7 +143,7 @@ public record ServerConfig(String host, int port, String model, int threads, Str
                 + ", rate=" + rateCapacity + "+" + ratePerMinute + "/min, maxBody=" + maxBodyBytes + ", maxInput=" + maxInputChars
                 + ", timeout=" + requestTimeout + ", tls=" + (tlsKeystore != null) + ", redis=" + (redisUri != null)
                 + ", defaultSeed=" + defaultSeed + ", concurrent=" + maxConcurrent + ", queued=" + maxQueued + ", readTimeout=" + readTimeout
-                + ", maxConnections=" + maxConnections + ", bufferWav=" + bufferWav + "]";
+                + ", maxConnections=" + maxConnections + ", streamWav=" + streamWav + "]";
     }
 
     /** Builder with the defaults of {@code maya1 serve}. */
@@ -172,7 +173,7 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         private int maxQueued = 16;
         private Duration readTimeout = Duration.ofSeconds(30);
         private int maxConnections = 1000;
-        private boolean bufferWav;
+        private boolean streamWav;
 
         private Builder() {
         }
@@ -200,12 +201,12 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         public Builder maxQueued(int v) { maxQueued = v; return this; }
         public Builder readTimeout(Duration v) { readTimeout = v; return this; }
         public Builder maxConnections(int v) { maxConnections = v; return this; }
-        public Builder bufferWav(boolean v) { bufferWav = v; return this; }
+        public Builder streamWav(boolean v) { streamWav = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, model, threads, auth, jwtSecret, jwksFile, audience, issuer, rateCapacity,
                     ratePerMinute, maxBodyBytes, maxInputChars, maxInstructionsChars, requestTimeout, tlsKeystore, tlsPassword,
-                    redisUri, cacheTtl, defaultSeed, warmUp, maxConcurrent, maxQueued, readTimeout, maxConnections, bufferWav);
+                    redisUri, cacheTtl, defaultSeed, warmUp, maxConcurrent, maxQueued, readTimeout, maxConnections, streamWav);
         }
     }
 }

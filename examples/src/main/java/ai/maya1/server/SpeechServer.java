@@ -138,7 +138,7 @@ public final class SpeechServer implements AutoCloseable {
         this.redisCache = config.redisUri() == null ? null
                 : new RedisSpeechCache(config.redisUri(), config.cacheTtl(), Maya1Config.DEFAULT_CACHE_BYTES, registry);
         this.mp3 = Mp3.available();
-        this.ttfa = Timer.builder("maya1.server.ttfa").description("request arrival to the first audio byte sent")
+        this.ttfa = Timer.builder("maya1.server.ttfa").description("request arrival to the first audio: sent, or synthesized for a WAV sent complete")
                 .publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
                         Duration.ofSeconds(2)).minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
@@ -534,8 +534,8 @@ public final class SpeechServer implements AutoCloseable {
     /**
      * Writes audio to the response as the engine delivers it (on this request's virtual thread). Headers are
      * committed with the first chunk, so everything the engine rejects before that is still a JSON error. A
-     * response whose whole audio is known before anything is sent (a cached result, or {@code wav} with
-     * {@link ServerConfig#bufferWav()}) is sent at once with exact sizes and a Content-Length.
+     * response whose whole audio is known before anything is sent (a cached result, or {@code wav} unless
+     * {@link ServerConfig#streamWav()}) is sent at once with exact sizes and a Content-Length.
      */
     private final class StreamingListener implements ai.maya1.tts.SpeechListener {
         private final ServerResponse res;
@@ -560,7 +560,7 @@ public final class SpeechServer implements AutoCloseable {
             this.r = r;
             this.x = x;
             this.testModel = testModel;
-            this.buffer = !r.sse() && config.bufferWav() && r.format().container() == ai.maya1.audio.AudioFormat.Container.WAV;
+            this.buffer = !r.sse() && !config.streamWav() && r.format().container() == ai.maya1.audio.AudioFormat.Container.WAV;
         }
 
         @Override
