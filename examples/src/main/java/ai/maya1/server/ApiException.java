@@ -88,9 +88,21 @@ public final class ApiException extends RuntimeException {
         return json(getMessage(), type, param, code);
     }
 
+    /** The error as an event of a server-sent-event stream: {@code data: {"type":"error","error":{...}}}. */
+    public byte[] toSseEvent() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("type", "error");
+        fill(root.putObject("error"), getMessage(), type, param, code);
+        return ("data: " + root + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     static byte[] json(String message, String type, String param, String code) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode e = root.putObject("error");
+        fill(root.putObject("error"), message, type, param, code);
+        return root.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void fill(ObjectNode e, String message, String type, String param, String code) {
         e.put("message", message);
         e.put("type", type);
         if (param == null) {
@@ -99,6 +111,5 @@ public final class ApiException extends RuntimeException {
             e.put("param", param);
         }
         e.put("code", code);
-        return root.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -31,12 +31,20 @@ import java.util.Objects;
  * @param warmUp               warm up the model before reporting ready
  * @param maxConcurrent        requests synthesizing at once (engine admission)
  * @param maxQueued            requests waiting for a slot; beyond this the server answers 503
+ * @param readTimeout          longest wait for a request's header block (after its request line) or its body; a body
+ *                             not received in time is a 408, a stalled header block is closed. A connection that
+ *                             sends no (complete) request line is closed after requestTimeout + 2 x readTimeout
+ * @param maxConnections       open connections accepted at once; further ones wait in the listen backlog
+ * @param streamWav            stream {@code wav} as it is synthesized, with the unknown-size header 0xFFFFFFFF,
+ *                             instead of sending it complete with exact RIFF/data sizes and a Content-Length (the
+ *                             default: what strict readers such as Python's {@code wave} need, and the same bytes
+ *                             for the same seed whether synthesized or cached); {@code pcm} is the streaming format
  */
 public record ServerConfig(String host, int port, String model, int threads, String auth, String jwtSecret, Path jwksFile,
                            String audience, String issuer, long rateCapacity, long ratePerMinute, long maxBodyBytes,
                            int maxInputChars, int maxInstructionsChars, Duration requestTimeout, Path tlsKeystore,
                            String tlsPassword, String redisUri, Duration cacheTtl, Long defaultSeed, boolean warmUp,
-                           int maxConcurrent, int maxQueued) {
+                           int maxConcurrent, int maxQueued, Duration readTimeout, int maxConnections, boolean streamWav) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -71,6 +79,13 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         }
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive");
+        }
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        if (readTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("read timeout must be at least 1 s, got " + readTimeout);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("max connections must be >= 1, got " + maxConnections);
         }
         if (maxConcurrent < 1 || maxQueued < 0) {
             throw new IllegalArgumentException("max concurrent must be >= 1 and max queued >= 0");
@@ -115,6 +130,9 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         b.warmUp = warmUp;
         b.maxConcurrent = maxConcurrent;
         b.maxQueued = maxQueued;
+        b.readTimeout = readTimeout;
+        b.maxConnections = maxConnections;
+        b.streamWav = streamWav;
         return b;
     }
 
@@ -124,7 +142,8 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         return "ServerConfig[host=" + host + ", port=" + port + ", model=" + model + ", auth=" + auth + ", audience=" + audience
                 + ", rate=" + rateCapacity + "+" + ratePerMinute + "/min, maxBody=" + maxBodyBytes + ", maxInput=" + maxInputChars
                 + ", timeout=" + requestTimeout + ", tls=" + (tlsKeystore != null) + ", redis=" + (redisUri != null)
-                + ", defaultSeed=" + defaultSeed + ", concurrent=" + maxConcurrent + ", queued=" + maxQueued + "]";
+                + ", defaultSeed=" + defaultSeed + ", concurrent=" + maxConcurrent + ", queued=" + maxQueued + ", readTimeout=" + readTimeout
+                + ", maxConnections=" + maxConnections + ", streamWav=" + streamWav + "]";
     }
 
     /** Builder with the defaults of {@code maya1 serve}. */
@@ -152,6 +171,9 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         private boolean warmUp = true;
         private int maxConcurrent = 2;
         private int maxQueued = 16;
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 1000;
+        private boolean streamWav;
 
         private Builder() {
         }
@@ -177,11 +199,14 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         public Builder warmUp(boolean v) { warmUp = v; return this; }
         public Builder maxConcurrent(int v) { maxConcurrent = v; return this; }
         public Builder maxQueued(int v) { maxQueued = v; return this; }
+        public Builder readTimeout(Duration v) { readTimeout = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder streamWav(boolean v) { streamWav = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, model, threads, auth, jwtSecret, jwksFile, audience, issuer, rateCapacity,
                     ratePerMinute, maxBodyBytes, maxInputChars, maxInstructionsChars, requestTimeout, tlsKeystore, tlsPassword,
-                    redisUri, cacheTtl, defaultSeed, warmUp, maxConcurrent, maxQueued);
+                    redisUri, cacheTtl, defaultSeed, warmUp, maxConcurrent, maxQueued, readTimeout, maxConnections, streamWav);
         }
     }
 }

@@ -4,12 +4,15 @@ import ai.maya1.Maya1Exception;
 import ai.maya1.audio.AudioEncoder;
 import ai.maya1.audio.AudioEncoders;
 import ai.maya1.audio.Mp3;
+import ai.maya1.tokenizer.InvalidTextException;
 import ai.maya1.tts.AudioChunk;
+import ai.maya1.tts.DeadlineExceededException;
 import ai.maya1.tts.InvalidRequestException;
 import ai.maya1.tts.Maya1Config;
 import ai.maya1.tts.Maya1Tts;
 import ai.maya1.tts.ModelSource;
 import ai.maya1.tts.OverloadedException;
+import ai.maya1.tts.PromptTooLongException;
 import ai.maya1.tts.SpeechRequest;
 import ai.maya1.tts.SpeechStats;
 import ai.maya1.tts.Voice;
@@ -19,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -101,7 +105,14 @@ public final class SpeechServer implements AutoCloseable {
         String subject = "-";
         String route;
         long bytesIn;
+        /** The outcome for the access log and metrics when it is not the status on the wire (499, or an abort). */
+        int outcomeStatus = -1;
+        /** Status and headers are on the wire: an error can only end the response, not replace it. */
+        boolean committed;
     }
+
+    /** nginx's status for a request whose client closed the connection before the response was complete. */
+    static final int CLIENT_CLOSED = 499;
 
     @FunctionalInterface
     private interface Route {
@@ -109,6 +120,7 @@ public final class SpeechServer implements AutoCloseable {
     }
 
     private final boolean ownsEngine;
+    private final ReadDeadlines readDeadlines;
 
     private SpeechServer(ServerConfig config, Function<Maya1Config, Maya1Tts> engines, boolean ownsEngine) {
         this.config = config;
@@ -126,7 +138,7 @@ public final class SpeechServer implements AutoCloseable {
         this.redisCache = config.redisUri() == null ? null
                 : new RedisSpeechCache(config.redisUri(), config.cacheTtl(), Maya1Config.DEFAULT_CACHE_BYTES, registry);
         this.mp3 = Mp3.available();
-        this.ttfa = Timer.builder("maya1.server.ttfa").description("request arrival to the first audio byte sent")
+        this.ttfa = Timer.builder("maya1.server.ttfa").description("request arrival to the first audio: sent, or synthesized for a WAV sent complete")
                 .publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
                         Duration.ofSeconds(2)).minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
@@ -136,13 +148,25 @@ public final class SpeechServer implements AutoCloseable {
                 .register(registry);
         Gauge.builder("maya1.server.ready", this, s -> s.tts != null && !s.closed ? 1 : 0).register(registry);
 
+        this.readDeadlines = new ReadDeadlines(config.readTimeout());
+        // Helidon's idle check closes a connection that waits for (or is in the middle of) a request line. It measures
+        // from the start of the last request, and a request running longer than the idle timeout would have its
+        // connection closed after the response without a "Connection: close" (a client reusing it would fail), so the
+        // idle timeout outlasts any request: the request timeout plus time to read the request and write the end.
+        Duration idleTimeout = config.requestTimeout().plus(config.readTimeout().multipliedBy(2));
+        long idlePeriodMillis = Math.clamp(config.readTimeout().toMillis() / 4, 1000L, 5000L);
         io.helidon.webserver.WebServerConfig.Builder wb = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(config.maxBodyBytes() * 2)
-                .idleConnectionTimeout(Duration.ofMinutes(2))
+                .idleConnectionTimeout(idleTimeout)
+                .idleConnectionPeriod(Duration.ofMillis(idlePeriodMillis))
+                .maxTcpConnections(config.maxConnections())
                 .shutdownGracePeriod(Duration.ofSeconds(5))
-                .connectionOptions(o -> o.readTimeout(Duration.ofSeconds(30)).connectTimeout(Duration.ofSeconds(10)))
+                .connectionOptions(o -> o.readTimeout(config.readTimeout()).connectTimeout(Duration.ofSeconds(10)))
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder().maxHeadersSize(MAX_HEADER_BLOCK_BYTES)
+                        .addReceiveListener(readDeadlines.headerListener()).build())
+                .directHandlers(directHandlers())
                 .routing(this::routes);
         if (config.tlsKeystore() != null) {
             wb.tls(Tls.builder().sslContext(sslContext(config)).build());
@@ -265,17 +289,27 @@ public final class SpeechServer implements AutoCloseable {
                     .orElseGet(() -> UUID.randomUUID().toString());
             res.header(REQUEST_ID, x.requestId);
             try {
+                checkHeaderSizes(req);
                 handler.handle(req, res, x);
             } catch (ApiException e) {
-                sendError(res, e);
+                sendError(res, e, x);
+            } catch (CloseConnectionException e) {
+                // an aborted response (outcome set by the route) or a write to a client that has gone
+                if (x.outcomeStatus < 0) {
+                    x.outcomeStatus = CLIENT_CLOSED;
+                }
+                LOG.debug("request {}: connection closed ({})", x.requestId, e.getMessage());
+                throw e;
             } catch (UncheckedIOException e) {
-                LOG.debug("client connection closed ({}): {}", x.requestId, e.getMessage());
+                x.outcomeStatus = CLIENT_CLOSED;
+                LOG.debug("request {}: client connection closed ({})", x.requestId, e.getMessage());
+                throw new CloseConnectionException("client closed the connection", e);
             } catch (Exception e) {
                 LOG.error("request {} failed", x.requestId, e);
-                sendError(res, ApiException.internal("internal error (request id " + x.requestId + ")"));
+                sendError(res, ApiException.internal("internal error (request id " + x.requestId + ")"), x);
             } finally {
                 long nanos = System.nanoTime() - x.start;
-                int status = res.status().code();
+                int status = x.outcomeStatus > 0 ? x.outcomeStatus : res.status().code();
                 Timer.builder("maya1.server.requests").tag("route", route).tag("status", Integer.toString(status))
                         .register(registry).record(nanos, TimeUnit.NANOSECONDS);
                 if (ACCESS.isInfoEnabled()) {
@@ -285,6 +319,59 @@ public final class SpeechServer implements AutoCloseable {
                 }
             }
         };
+    }
+
+    /**
+     * JSON bodies (the API's error shape) for the errors Helidon answers before routing: a request line or header
+     * block that is too long or malformed (400), a declared body over the size limit (413), an unsupported HTTP
+     * version (505). They are counted in {@code maya1_server_rejected_total} and access-logged with route
+     * {@code rejected}.
+     */
+    private io.helidon.webserver.http.DirectHandlers directHandlers() {
+        io.helidon.http.DirectHandler handler = (request, eventType, status, headers, message) -> {
+            int code = status.code();
+            ApiException e = switch (code) {
+                case 413 -> ApiException.tooLarge("request body larger than " + config.maxBodyBytes() + " bytes");
+                case 505 -> new ApiException(505, "invalid_request_error", "http_version_not_supported", null,
+                        "HTTP version not supported; use HTTP/1.1", 0);
+                default -> code < 500
+                        ? new ApiException(code, "invalid_request_error", "invalid_request", null,
+                                "malformed HTTP request (request line or headers too long or invalid)" + (message == null || message.isBlank()
+                                        ? "" : ": " + clip(message)), 0)
+                        : ApiException.internal("internal error");
+            };
+            Counter.builder("maya1.server.rejected").description("requests answered before routing (malformed or too large)")
+                    .tag("status", Integer.toString(code)).register(registry).increment();
+            if (ACCESS.isInfoEnabled()) {
+                ACCESS.info("{} {} rejected status={} in=0B out=-B ms=0 sub=- ip=- rid=-", clip(request.method()), clip(request.path()), code);
+            }
+            headers.set(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"));
+            return io.helidon.http.DirectHandler.TransportResponse.builder().status(status).headers(headers).entity(e.toJson())
+                    .keepAlive(eventType.keepAlive()).build();
+        };
+        io.helidon.webserver.http.DirectHandlers.Builder b = io.helidon.webserver.http.DirectHandlers.builder();
+        for (io.helidon.http.DirectHandler.EventType t : io.helidon.http.DirectHandler.EventType.values()) {
+            b.addHandler(t, handler);
+        }
+        return b.build();
+    }
+
+    /** Largest value of one request header; a larger one (a 20 KB Authorization, say) is a JSON 400 naming it. */
+    static final int MAX_HEADER_VALUE_BYTES = 8192;
+    /** Helidon's limit on the whole header block, above the per-header one so that the route can name the header. */
+    static final int MAX_HEADER_BLOCK_BYTES = 65_536;
+
+    private static void checkHeaderSizes(ServerRequest req) {
+        for (io.helidon.http.Header h : req.headers()) {
+            int size = 0;
+            for (String v : h.allValues()) {
+                size += v.length();
+            }
+            if (size > MAX_HEADER_VALUE_BYTES) {
+                throw new ApiException(400, "invalid_request_error", "header_too_large", null, "request header " + clip(h.name())
+                        + " has " + size + " bytes, more than the limit of " + MAX_HEADER_VALUE_BYTES, 0);
+            }
+        }
     }
 
     private static String remote(ServerRequest req) {
@@ -374,7 +461,7 @@ public final class SpeechServer implements AutoCloseable {
         try {
             request = sb.build();
         } catch (InvalidRequestException e) {
-            throw ApiException.badRequest(e.field(), "invalid_request", e.getMessage());
+            throw map(e, r);
         }
         inFlight.incrementAndGet();
         String result = "error";
@@ -384,25 +471,48 @@ public final class SpeechServer implements AutoCloseable {
             try {
                 stats = engine.stream(request, listener);
             } catch (RuntimeException e) {
-                throw map(e);
+                if (listener.clientGone != null) {
+                    result = "client_closed";
+                    throw clientClosed(x, listener.clientGone);
+                }
+                ApiException api = map(e, r);
+                if (!listener.started) {
+                    result = api.code();
+                    throw api; // nothing sent yet: a JSON error
+                }
+                // audio has started: the response can only be ended so that the client sees it is incomplete
+                result = e instanceof DeadlineExceededException ? "deadline" : "error";
+                if (api.status() >= 500 && !(e instanceof DeadlineExceededException)) {
+                    LOG.error("request {}: synthesis failed after audio had started", x.requestId, e);
+                }
+                listener.abort(api);
+                return;
             }
-            if (listener.failure != null) {
+            if (listener.clientGone != null) {
                 result = "client_closed";
-                throw new UncheckedIOException(listener.failure);
+                throw clientClosed(x, listener.clientGone);
             }
             if (!listener.started) {
-                throw stats.finishReason() == ai.maya1.acoustic.FinishReason.DEADLINE
-                        ? ApiException.timeout("no audio within the request timeout of " + config.requestTimeout().toSeconds() + " s")
-                        : ApiException.internal("synthesis produced no audio (" + stats.finishReason() + ")");
+                // the engine never hands out an empty first chunk, and a deadline before audio is an exception
+                result = "no_audio";
+                throw ApiException.internal("synthesis produced no audio (" + stats.finishReason() + ")");
+            }
+            if (stats.finishReason() == ai.maya1.acoustic.FinishReason.DEADLINE) {
+                result = "deadline";
+                listener.abort(ApiException.timeout("the request timeout of " + config.requestTimeout().toSeconds()
+                        + " s passed while audio was being sent; the audio is incomplete"));
+                return;
             }
             listener.finish(stats);
             synthesisCompleted.increment();
             result = stats.finishReason().name().toLowerCase(Locale.ROOT);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             result = "client_closed";
-            throw new UncheckedIOException(e);
-        } catch (ApiException e) {
-            result = e.code();
+            throw clientClosed(x, e);
+        } catch (CloseConnectionException e) {
+            if (x.outcomeStatus < 0) {
+                result = "client_closed";
+            }
             throw e;
         } finally {
             inFlight.decrementAndGet();
@@ -415,20 +525,33 @@ public final class SpeechServer implements AutoCloseable {
         }
     }
 
+    /** A client hang-up: 499 in the access log and metrics, no stack trace, and the connection is dropped. */
+    private static CloseConnectionException clientClosed(Exchange x, Throwable cause) {
+        x.outcomeStatus = CLIENT_CLOSED;
+        return new CloseConnectionException("client closed the connection", cause);
+    }
+
     /**
      * Writes audio to the response as the engine delivers it (on this request's virtual thread). Headers are
-     * committed with the first chunk, so everything the engine rejects before that is still a JSON error.
+     * committed with the first chunk, so everything the engine rejects before that is still a JSON error. A
+     * response whose whole audio is known before anything is sent (a cached result, or {@code wav} unless
+     * {@link ServerConfig#streamWav()}) is sent at once with exact sizes and a Content-Length.
      */
     private final class StreamingListener implements ai.maya1.tts.SpeechListener {
         private final ServerResponse res;
         private final OpenAiSpeechRequest r;
         private final Exchange x;
         private final boolean testModel;
-        private final AudioEncoder enc;
+        private final boolean buffer;
+        private AudioEncoder enc;
         private OutputStream out;
         private Sink sink;
+        private float[] buffered = new float[0];
+        private int bufferedLength;
+        /** Audio was accepted: the request is past the point where a JSON error could replace it. */
         boolean started;
-        IOException failure;
+        /** The client went away while audio was written. */
+        Throwable clientGone;
         long sent;
         long ttfaMillis = -1;
 
@@ -437,7 +560,7 @@ public final class SpeechServer implements AutoCloseable {
             this.r = r;
             this.x = x;
             this.testModel = testModel;
-            this.enc = AudioEncoders.streaming(r.format());
+            this.buffer = !r.sse() && !config.streamWav() && r.format().container() == ai.maya1.audio.AudioFormat.Container.WAV;
         }
 
         @Override
@@ -448,12 +571,20 @@ public final class SpeechServer implements AutoCloseable {
                     long t = System.nanoTime() - x.start;
                     ttfa.record(t, TimeUnit.NANOSECONDS);
                     ttfaMillis = t / 1_000_000;
-                    res.status(200);
-                    res.header(HeaderNames.CACHE_CONTROL, "no-store");
-                    res.headers().contentType(io.helidon.common.media.type.MediaTypes.create(r.sse() ? "text/event-stream" : r.format().mimeType()));
-                    if (testModel) {
-                        res.header(HeaderValues.create("x-maya1-model", "test model: output is not speech"));
+                    if (c.last() && !r.sse()) {
+                        // the whole audio is here (a cached result): exact sizes and a Content-Length
+                        sent += c.samples().length;
+                        sendWhole(c.samples());
+                        return true;
                     }
+                }
+                if (buffer) {
+                    append(c.samples());
+                    return true;
+                }
+                if (sink == null) {
+                    commitHeaders();
+                    enc = AudioEncoders.streaming(r.format());
                     out = res.outputStream();
                     sink = r.sse() ? new SseSink(out) : new RawSink(out);
                     sink.write(enc.start());
@@ -463,15 +594,63 @@ public final class SpeechServer implements AutoCloseable {
                 sent += c.samples().length;
                 return true;
             } catch (IOException e) {
-                failure = e;
+                clientGone = e;
                 return false;
-            } catch (UncheckedIOException e) {
-                failure = e.getCause();
+            } catch (UncheckedIOException | CloseConnectionException e) {
+                clientGone = e;
                 return false;
             }
         }
 
+        private void commitHeaders() {
+            res.status(200);
+            res.header(HeaderNames.CACHE_CONTROL, "no-store");
+            res.headers().contentType(io.helidon.common.media.type.MediaTypes.create(r.sse() ? "text/event-stream" : r.format().mimeType()));
+            if (testModel) {
+                res.header(HeaderValues.create("x-maya1-model", "test model: output is not speech"));
+            }
+            x.committed = true;
+        }
+
+        private void append(float[] samples) {
+            if (bufferedLength + samples.length > buffered.length) {
+                buffered = java.util.Arrays.copyOf(buffered, Math.max(bufferedLength + samples.length, buffered.length * 2));
+            }
+            System.arraycopy(samples, 0, buffered, bufferedLength, samples.length);
+            bufferedLength += samples.length;
+        }
+
+        private void sendWhole(float[] samples) {
+            byte[] bytes = AudioEncoders.encodeAll(samples, r.format());
+            commitHeaders();
+            res.send(bytes); // Helidon sets Content-Length for a byte[] entity
+        }
+
+        /** Ends a response that could not be completed: a JSON error if nothing was sent, else an abort. */
+        void abort(ApiException e) throws IOException {
+            if (!x.committed) {
+                throw e;
+            }
+            x.outcomeStatus = e.status();
+            if (sink instanceof SseSink sse) {
+                sse.error(e);
+                sse.flush();
+                out.close();
+                return;
+            }
+            // no terminating chunk: the client's HTTP library reports a truncated body instead of a short success
+            throw new CloseConnectionException("response aborted: " + e.getMessage());
+        }
+
         void finish(SpeechStats stats) throws IOException {
+            if (buffer) {
+                sent = bufferedLength;
+                sendWhole(java.util.Arrays.copyOf(buffered, bufferedLength));
+                return;
+            }
+            if (sink == null) {
+                return; // sent whole
+            }
             sink.write(enc.finish());
             if (sink instanceof SseSink sse) {
                 sse.done(stats);
@@ -481,20 +660,48 @@ public final class SpeechServer implements AutoCloseable {
         }
     }
 
-    private static ApiException map(RuntimeException e) {
+    /**
+     * Maps an engine exception to the API's error, naming the request's fields ({@code input}, {@code instructions})
+     * and the limits a caller can act on, never the engine's internal prompt or operator settings.
+     */
+    private ApiException map(RuntimeException e, OpenAiSpeechRequest r) {
         if (e instanceof ApiException a) {
             return a;
         }
         if (e instanceof OverloadedException) {
             return ApiException.overloaded("server is at capacity: " + e.getMessage());
         }
+        if (e instanceof DeadlineExceededException) {
+            return ApiException.timeout("no audio within the request timeout of " + config.requestTimeout().toSeconds() + " s");
+        }
+        if (e instanceof PromptTooLongException p) {
+            String with = r.instructions() != null ? "instructions" : "voice '" + r.voicePreset() + "'";
+            return ApiException.badRequest("input", "input_too_long", "input is too long for the model: with the " + with
+                    + " it takes " + p.promptTokens() + " tokens, and at most " + p.maxPromptTokens()
+                    + " fit in one request; send shorter input (emoji and symbols take several tokens per character)");
+        }
+        if (e instanceof InvalidTextException t) {
+            String param = param(t.field(), r);
+            return ApiException.badRequest(param, "invalid_" + param, param + " at position " + t.position() + ": " + t.reason());
+        }
         if (e instanceof InvalidRequestException ir) {
-            return ApiException.badRequest(ir.field(), "invalid_request", ir.getMessage());
+            String param = param(ir.field(), r);
+            return ApiException.badRequest(param, "invalid_request", ir.getMessage());
         }
         if (e instanceof Maya1Exception) {
-            return ApiException.badRequest("input", "invalid_input", e.getMessage());
+            return ApiException.internal("synthesis failed: " + e.getMessage());
         }
         throw e;
+    }
+
+    /** The request field behind an engine field. */
+    private static String param(String engineField, OpenAiSpeechRequest r) {
+        return switch (engineField == null ? "" : engineField) {
+            case "text" -> "input";
+            case "description", "voice" -> r.instructions() != null ? "instructions" : "voice";
+            case "seed" -> "seed";
+            default -> engineField;
+        };
     }
 
     private byte[] readBody(ServerRequest req, Exchange x) throws IOException {
@@ -517,14 +724,30 @@ public final class SpeechServer implements AutoCloseable {
         if (!req.content().hasEntity()) {
             throw ApiException.badRequest(null, "invalid_json", "request body is empty");
         }
+        ReadDeadlines.Watch watch = readDeadlines.arm();
+        byte[] body;
         try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-            if (body.length > max) {
-                throw ApiException.tooLarge("request body larger than " + max + " bytes");
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        } catch (ApiException e) {
+            readDeadlines.disarm(watch);
+            throw e;
+        } catch (RuntimeException | IOException e) {
+            if (readDeadlines.disarm(watch)) {
+                throw new ApiException(408, "invalid_request_error", "request_timeout", null,
+                        "request body not received within " + config.readTimeout().toSeconds() + " s", 0);
             }
-            x.bytesIn = body.length;
-            return body;
+            // the client closed its side before the declared length, or sent a broken chunked body
+            throw ApiException.badRequest(null, "incomplete_body", "request body ended before it was complete");
         }
+        if (readDeadlines.disarm(watch)) {
+            throw new ApiException(408, "invalid_request_error", "request_timeout", null,
+                    "request body not received within " + config.readTimeout().toSeconds() + " s", 0);
+        }
+        if (body.length > max) {
+            throw ApiException.tooLarge("request body larger than " + max + " bytes");
+        }
+        x.bytesIn = body.length;
+        return body;
     }
 
     private static void json(ServerResponse res, int status, String body) {
@@ -533,9 +756,14 @@ public final class SpeechServer implements AutoCloseable {
         res.send(body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void sendError(ServerResponse res, ApiException e) {
-        if (res.isSent()) {
-            return;
+    /**
+     * Sends {@code e} as the JSON error body; once the response has started it can only be ended (the connection is
+     * closed without the body's terminator), never answered a second time.
+     */
+    private static void sendError(ServerResponse res, ApiException e, Exchange x) {
+        if (x.committed || res.isSent()) {
+            x.outcomeStatus = e.status();
+            throw new CloseConnectionException("response already started; ending it for: " + e.getMessage());
         }
         res.status(e.status());
         res.headers().contentType(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON);
@@ -545,7 +773,13 @@ public final class SpeechServer implements AutoCloseable {
         if (e.status() == 401) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
         }
-        res.send(e.toJson());
+        try {
+            res.send(e.toJson());
+        } catch (UncheckedIOException | IllegalStateException ex) {
+            // the client has gone (e.g. after a read timeout closed the socket): nothing more to say to it
+            x.outcomeStatus = x.outcomeStatus > 0 ? x.outcomeStatus : e.status();
+            throw new CloseConnectionException("could not send the error response", ex);
+        }
     }
 
     private static String clip(String s) {
@@ -602,6 +836,11 @@ public final class SpeechServer implements AutoCloseable {
             }
         }
 
+        /** OpenAI's stream error event: the audio before it is incomplete. */
+        void error(ApiException e) throws IOException {
+            out.write(e.toSseEvent());
+        }
+
         void done(SpeechStats s) throws IOException {
             int in = s == null ? 0 : s.promptTokens();
             int outTok = s == null ? 0 : s.lmTokens();
@@ -624,6 +863,7 @@ public final class SpeechServer implements AutoCloseable {
         }
         closed = true;
         web.stop();
+        readDeadlines.close();
         try {
             loader.join(Duration.ofSeconds(30));
         } catch (InterruptedException e) {

@@ -86,7 +86,7 @@ class SpeechServerApiTest {
         assertEquals(200, pcm.statusCode(), () -> new String(pcm.body()));
         assertTrue(pcm.headers().firstValue("content-type").orElseThrow().startsWith("audio/L16;rate=24000"));
         assertEquals(0, pcm.body().length % 2);
-        // the WAV body after its streaming header is the same PCM
+        // the WAV body after its 44-byte header is the same PCM
         byte[] w = wav.body();
         byte[] tail = java.util.Arrays.copyOfRange(w, w.length - pcm.body().length, w.length);
         assertTrue(java.util.Arrays.equals(tail, pcm.body()), "wav data != pcm body");

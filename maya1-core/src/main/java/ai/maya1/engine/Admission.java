@@ -1,7 +1,9 @@
 package ai.maya1.engine;
 
+import ai.maya1.tts.DeadlineExceededException;
 import ai.maya1.tts.OverloadedException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,8 +22,17 @@ final class Admission {
         this.maxQueued = maxQueued;
     }
 
-    /** Takes a slot, waiting in the bounded queue if needed. */
+    /** Takes a slot, waiting in the bounded queue if needed (without a time limit). */
     void acquire() {
+        acquire(Long.MAX_VALUE, null);
+    }
+
+    /**
+     * Takes a slot, waiting in the bounded queue if needed, but not past {@code deadlineNanos} ({@link System#nanoTime()};
+     * {@code Long.MAX_VALUE} for none): a request whose deadline passes in the queue fails with
+     * {@link DeadlineExceededException} without ever running.
+     */
+    void acquire(long deadlineNanos, java.time.Duration timeout) {
         if (slots.tryAcquire()) {
             return;
         }
@@ -30,7 +41,13 @@ final class Admission {
             throw new OverloadedException("engine overloaded: " + maxActive + " requests running and " + maxQueued + " waiting");
         }
         try {
-            slots.acquire();
+            if (deadlineNanos == Long.MAX_VALUE) {
+                slots.acquire();
+            } else if (!slots.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new DeadlineExceededException(timeout, "no audio within the request timeout of "
+                        + (timeout == null ? "?" : timeout.toMillis()) + " ms: still waiting for a free slot (" + maxActive
+                        + " requests running)");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ai.maya1.Maya1Exception("interrupted while waiting for a free slot", e);

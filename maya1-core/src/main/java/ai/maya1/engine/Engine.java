@@ -190,7 +190,8 @@ public final class Engine implements AutoCloseable {
             int[] ids = components.prompt().encode(description, t);
             int room = context - ids.length;
             if (room < GenerationOptions.MAYA1_MIN_NEW_TOKENS + SnacFrame.TOKENS_PER_FRAME) {
-                throw new InvalidRequestException("text", "prompt of " + ids.length + " tokens leaves no room in the context length "
+                throw new ai.maya1.tts.PromptTooLongException(ids.length, context - GenerationOptions.MAYA1_MIN_NEW_TOKENS
+                        - SnacFrame.TOKENS_PER_FRAME, "prompt of " + ids.length + " tokens leaves no room in the context length "
                         + context + (request.splitLongText() ? "; shorten the voice description or raise contextLength"
                         : "; enable splitLongText or raise contextLength"));
             }
@@ -216,10 +217,10 @@ public final class Engine implements AutoCloseable {
     /** Admits and launches a prepared request; the caller reads (and must close) the returned run. */
     RequestRun start(Prepared p, boolean collect, long startNanos) {
         ensureOpen();
-        admission.acquire();
-        metrics.requestStarted();
         SpeechRequest r = p.request();
         long deadline = r.timeout() == null ? Long.MAX_VALUE : startNanos + r.timeout().toNanos();
+        admission.acquire(deadline, r.timeout());
+        metrics.requestStarted();
         GenerationOptions options = new GenerationOptions(r.sampling(), p.seed(), r.maxTokens(), GenerationOptions.MAYA1_MIN_NEW_TOKENS, true,
                 deadline); // maxNewTokens is set per piece
         int crossfade = (int) (config.crossfade().toNanos() * components.vocoder().sampleRate() / 1_000_000_000L);

@@ -7,6 +7,7 @@ import ai.maya1.acoustic.GenerationOptions;
 import ai.maya1.acoustic.GenerationResult;
 import ai.maya1.tts.AudioChunk;
 import ai.maya1.tts.AudioStream;
+import ai.maya1.tts.DeadlineExceededException;
 import ai.maya1.tts.SpeechStats;
 import ai.maya1.vocoder.NoiseMode;
 import ai.maya1.vocoder.SnacFrame;
@@ -33,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Cancellation ({@link #cancel()}, {@link #close()}, engine close, deadline) is checked by the LM at every
  * frame, so at most one more frame is generated after it.
+ *
+ * <p>A run that produced no samples hands out no chunk at all (an empty chunk is never the first one): it ends with
+ * {@code null}, or throws {@link DeadlineExceededException} when its deadline passed before any audio.
  */
 final class RequestRun implements AudioStream {
     /** Frames the LM may run ahead of the vocoder (about 5.5 s of audio); bounds memory of slow readers. */
@@ -267,6 +271,7 @@ final class RequestRun implements AudioStream {
                         : new Maya1Exception("synthesis failed: " + failure, failure);
             }
             if (finished) {
+                completeStats();
                 return null;
             }
             Event e;
@@ -331,6 +336,15 @@ final class RequestRun implements AudioStream {
                     finish = FinishReason.CANCELLED;
                 }
                 finished = true;
+                if (offset == 0) {
+                    // nothing audible was produced: an empty chunk must never be a stream's first chunk (a caller
+                    // would commit to a successful response on it); a passed deadline is an error, anything else
+                    // simply ends the stream
+                    if (finish == FinishReason.DEADLINE) {
+                        failure = deadlineExceeded();
+                    }
+                    return;
+                }
                 emit(new float[0], Math.max(currentPiece, 0), true);
             }
             case Failed fl -> {
@@ -338,6 +352,11 @@ final class RequestRun implements AudioStream {
                 finished = true;
             }
         }
+    }
+
+    private DeadlineExceededException deadlineExceeded() {
+        Duration timeout = Duration.ofNanos(Math.max(0, options.deadlineNanos() - startNanos));
+        return new DeadlineExceededException(timeout, "no audio within the request timeout of " + timeout.toMillis() + " ms");
     }
 
     private static boolean stops(FinishReason fr) {

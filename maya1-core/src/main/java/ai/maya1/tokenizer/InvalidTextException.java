@@ -10,11 +10,18 @@ import ai.maya1.Maya1Exception;
 public class InvalidTextException extends Maya1Exception {
     private final String field;
     private final int position;
+    private final String reason;
 
     public InvalidTextException(String field, int position, String message) {
         super(field + " at position " + position + ": " + message);
         this.field = field;
         this.position = position;
+        this.reason = message;
+    }
+
+    /** What is wrong, without the field and position (for callers that name the input in their own terms). */
+    public String reason() {
+        return reason;
     }
 
     /** "description" or "text". */

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * hold tab, CR and LF), lone surrogates, and {@code "} or {@code >} in a description (they would end the
  * {@code <description="...">} header) give an {@link InvalidTextException} with the position. Emotion tags
  * ({@link EmotionTags}) are written inline in the text; a tag the tokenizer does not keep as one token is logged
- * once, an unknown {@code <tag>} is logged once or, in strict mode, rejected.
+ * once, an unknown {@code <tag>} is read as plain text (each encode logs only how many there were, at DEBUG, never
+ * their text) or, in strict mode, rejected.
  *
  * <p>Immutable and thread-safe.
  */
@@ -101,7 +102,7 @@ public final class Maya1Prompt {
     private final int[] suffix;
     private final boolean stripBeforeEot;
     private final Map<String, Boolean> tagIsOneToken = new ConcurrentHashMap<>();
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final Set<String> splitTagsWarned = ConcurrentHashMap.newKeySet();
 
     private Maya1Prompt(TextTokenizer tokenizer, Options options) {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
@@ -201,7 +202,8 @@ public final class Maya1Prompt {
         for (int i = 0; i < d.length(); i++) {
             char c = d.charAt(i);
             if (c == '"' || c == '>') {
-                throw new InvalidTextException("description", i, "'" + c + "' would end the <description=\"...\"> header");
+                // says what is not allowed without showing the internal prompt it would break
+                throw new InvalidTextException("description", i, "'" + c + "' is not allowed in a voice description");
             }
             checkChar(d, i, "description", false);
         }
@@ -215,6 +217,7 @@ public final class Maya1Prompt {
             throw new InvalidTextException("text", options.maxTextLength(), "text of " + t.length()
                     + " chars is longer than the limit of " + options.maxTextLength());
         }
+        int unknownTags = 0;
         for (int i = 0; i < t.length(); i++) {
             checkChar(t, i, "text", true);
             if (t.charAt(i) == '<') {
@@ -222,10 +225,14 @@ public final class Maya1Prompt {
                 while (j < t.length() && j - i <= 32 && (Character.isLetterOrDigit(t.charAt(j)) || t.charAt(j) == '_')) {
                     j++;
                 }
-                if (j < t.length() && t.charAt(j) == '>' && j > i + 1) {
-                    checkTag(t.substring(i + 1, j), i);
+                if (j < t.length() && t.charAt(j) == '>' && j > i + 1 && !checkTag(t.substring(i + 1, j), i)) {
+                    unknownTags++;
                 }
             }
+        }
+        if (unknownTags > 0) {
+            // a count only: the tag names are the caller's text, which is never logged
+            LOG.debug("{} unknown <tag>(s) in the text are read as plain text; Maya1 knows {}", unknownTags, EmotionTags.ALL);
         }
     }
 
@@ -243,18 +250,20 @@ public final class Maya1Prompt {
         }
     }
 
-    private void checkTag(String name, int position) {
+    /** Whether {@code name} is a known emotion tag; an unknown one is rejected in strict mode. */
+    private boolean checkTag(String name, int position) {
         Boolean one = tagIsOneToken.get(name);
         if (one == null) {
             if (options.strictTags()) {
                 throw new InvalidTextException("text", position, "unknown tag <" + name + "> (known: " + EmotionTags.ALL + ")");
             }
-            if (warned.add("unknown:" + name)) {
-                LOG.warn("unknown tag <{}> in text: Maya1 knows {}; it is read as plain text", name, EmotionTags.ALL);
-            }
-        } else if (!one && warned.add("split:" + name)) {
+            return false;
+        }
+        // known tag names only (a fixed set), so this set stays small and the line names no caller text
+        if (!one && splitTagsWarned.add(name)) {
             LOG.warn("the tokenizer does not have the emotion tag <{}> as one token; it is encoded as several", name);
         }
+        return true;
     }
 
     private static int indexOf(int[] hay, int[] needle) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.maya1.acoustic.FinishReason;
 import ai.maya1.tts.AudioChunk;
 import ai.maya1.tts.AudioStream;
+import ai.maya1.tts.DeadlineExceededException;
 import ai.maya1.tts.InvalidRequestException;
 import ai.maya1.tts.Maya1Config;
 import ai.maya1.tts.OverloadedException;
@@ -205,6 +206,36 @@ class EnginePipelineTest {
     }
 
     @Test
+    void aDeadlineThatPassesBeforeAnyAudioIsADeadlineExceptionAndDeliversNoChunk() {
+        engine();
+        List<AudioChunk> delivered = new ArrayList<>();
+        SpeechRequest late = SpeechRequest.builder().text("Too late.").seed(1).timeout(Duration.ofNanos(1)).build();
+        assertThrows(DeadlineExceededException.class, () -> engine.stream(late, delivered::add));
+        assertEquals(List.of(), delivered, "an empty chunk was delivered for a request that produced no audio");
+        try (AudioStream s = engine.openStream(late)) {
+            assertThrows(DeadlineExceededException.class, s::read);
+        }
+        assertThrows(DeadlineExceededException.class, () -> engine.synthesize(late));
+        assertEquals(0, engine.activeRequests());
+    }
+
+    @Test
+    void aRequestWhoseDeadlinePassesInTheAdmissionQueueFailsWithoutWaitingForASlot() {
+        engine(Maya1Config.builder().maxConcurrentRequests(1).maxQueuedRequests(4));
+        lm.nanosPerFrame = 2_000_000;
+        try (AudioStream busy = engine.openStream(SpeechRequest.builder().text("v".repeat(800)).splitLongText(false).seed(1).build())) {
+            assertNotNull(busy.read());
+            // the running request holds its slot (nobody reads it): the queued one must give up at its deadline
+            DeadlineExceededException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> assertThrows(DeadlineExceededException.class, () -> engine.stream(
+                            SpeechRequest.builder().text("queued").seed(2).timeout(Duration.ofMillis(100)).build(), c -> true)),
+                    "the queued request waited for a slot past its deadline");
+            assertEquals(Duration.ofMillis(100), e.timeout());
+            assertEquals(0, engine.queuedRequests());
+        }
+    }
+
+    @Test
     void badRequestsGetTypedExceptions() {
         engine(Maya1Config.builder().contextLength(1024));
         InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> SpeechRequest.builder().text("  ").build());
@@ -214,8 +245,10 @@ class EnginePipelineTest {
                 () -> engine.synthesize(SpeechRequest.builder().text("a").maxTokens(1_000_000).build())).field());
         assertEquals("maxTokens", assertThrows(InvalidRequestException.class,
                 () -> engine.synthesize(SpeechRequest.builder().text("a").maxTokens(1024).build())).field());
-        assertEquals("text", assertThrows(InvalidRequestException.class,
-                () -> engine.synthesize(SpeechRequest.builder().text("t".repeat(1200)).splitLongText(false).build())).field());
+        ai.maya1.tts.PromptTooLongException tooLong = assertThrows(ai.maya1.tts.PromptTooLongException.class,
+                () -> engine.synthesize(SpeechRequest.builder().text("t".repeat(1200)).splitLongText(false).build()));
+        assertEquals("text", tooLong.field());
+        assertTrue(tooLong.promptTokens() > tooLong.maxPromptTokens(), tooLong::getMessage);
         // the default limit is clamped to the context: hitting it is CONTEXT_FULL
         assertEquals(FinishReason.CONTEXT_FULL, engine.synthesize(SpeechRequest.builder().text("c".repeat(700)).splitLongText(false).seed(1)
                 .build()).stats().finishReason());

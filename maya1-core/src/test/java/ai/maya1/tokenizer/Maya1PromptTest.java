@@ -103,6 +103,16 @@ class Maya1PromptTest {
     }
 
     @Test
+    void aForbiddenCharInADescriptionIsNamedWithoutShowingTheInternalPromptHeader() {
+        Maya1Prompt p = Maya1Prompt.forTokenizer(PLAIN);
+        InvalidTextException e = assertThrows(InvalidTextException.class, () -> p.encode("calm > loud", "hi"));
+        assertEquals("description", e.field());
+        assertEquals(5, e.position());
+        assertEquals("'>' is not allowed in a voice description", e.reason());
+        assertFalse(e.getMessage().contains("<description"), e.getMessage());
+    }
+
+    @Test
     void voicePresetsAreValidDescriptions() {
         assertFalse(VoicePresets.names().isEmpty());
         Maya1Prompt p = Maya1Prompt.forTokenizer(BOS);
