@@ -58,6 +58,15 @@ final class ServeCommand implements Callable<Integer> {
     int maxConcurrent;
     @Option(names = "--max-queued", defaultValue = "${env:MAYA1_MAX_QUEUED:-16}", description = "env MAYA1_MAX_QUEUED")
     int maxQueued;
+    @Option(names = "--read-timeout", defaultValue = "${env:MAYA1_READ_TIMEOUT:-PT30S}",
+            description = "longest wait for a request's headers or body, ISO-8601 (env MAYA1_READ_TIMEOUT)")
+    Duration readTimeout;
+    @Option(names = "--max-connections", defaultValue = "${env:MAYA1_MAX_CONNECTIONS:-1000}",
+            description = "connections served at once; more wait in the backlog (env MAYA1_MAX_CONNECTIONS)")
+    int maxConnections;
+    @Option(names = "--stream-wav", defaultValue = "${env:MAYA1_STREAM_WAV:-false}",
+            description = "stream wav as it is made, with the unknown-size header, instead of sending it whole with exact sizes (env MAYA1_STREAM_WAV)")
+    boolean streamWav;
 
     @Override
     public Integer call() throws Exception {
@@ -66,7 +75,8 @@ final class ServeCommand implements Callable<Integer> {
                 .jwtSecret(System.getenv("MAYA1_JWT_SECRET")).jwksFile(jwksFile).audience(audience).issuer(issuer)
                 .rateLimit(rateBurst, ratePerMinute).maxBodyBytes(maxBody).maxInputChars(maxInput).requestTimeout(timeout)
                 .tls(tlsKeystore, System.getenv("MAYA1_TLS_PASSWORD")).redisUri(blankToNull(redis)).cacheTtl(cacheTtl)
-                .defaultSeed(defaultSeed).warmUp(!noWarmUp).maxConcurrent(maxConcurrent).maxQueued(maxQueued).build();
+                .defaultSeed(defaultSeed).warmUp(!noWarmUp).maxConcurrent(maxConcurrent).maxQueued(maxQueued)
+                .readTimeout(readTimeout).maxConnections(maxConnections).streamWav(streamWav).build();
         SpeechServer server = SpeechServer.start(config);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
