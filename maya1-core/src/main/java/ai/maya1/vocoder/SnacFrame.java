@@ -60,6 +60,19 @@ public record SnacFrame(int l0, int l1a, int l1b, int l2a, int l2b, int l2c, int
         return new SnacFrame(c[0], c[1], c[4], c[2], c[3], c[5], c[6]);
     }
 
+    /**
+     * Unpacks 7 code tokens as the Maya1 reference does, for every acoustic backend: slot k's code is
+     * {@code (id - 128266) mod 4096}. Under frame-constrained decoding each id lies in its slot's codebook and this is
+     * exact; unconstrained decoding may put a code of another codebook in a slot, which the reference accepts too.
+     */
+    public static SnacFrame fromCodeTokens(int[] ids) {
+        int[] c = new int[TOKENS_PER_FRAME];
+        for (int k = 0; k < TOKENS_PER_FRAME; k++) {
+            c[k] = Math.floorMod(ids[k] - CODE_TOKEN_OFFSET, CODEBOOK_SIZE);
+        }
+        return new SnacFrame(c[0], c[1], c[4], c[2], c[3], c[5], c[6]);
+    }
+
     /** The 7 token ids of this frame, in emission order. */
     public int[] toTokens() {
         return new int[] {tokenId(0, l0), tokenId(1, l1a), tokenId(2, l2a), tokenId(3, l2b), tokenId(4, l1b), tokenId(5, l2c), tokenId(6, l2d)};

@@ -606,7 +606,7 @@ public final class BatchingAcousticModel implements AcousticModel {
             if (r.slot == SnacFrame.TOKENS_PER_FRAME) {
                 r.slot = 0;
                 r.frames++;
-                r.events.add(unpack(r.frameTokens));
+                r.events.add(SnacFrame.fromCodeTokens(r.frameTokens));
             }
         }
         if (r.generated >= r.o.maxNewTokens()) {
@@ -618,14 +618,6 @@ public final class BatchingAcousticModel implements AcousticModel {
         }
     }
 
-    /** Reference unpacking: code = (id − 128266) mod 4096 per slot (exact in constrained mode). */
-    static SnacFrame unpack(int[] t) {
-        int[] code = new int[SnacFrame.TOKENS_PER_FRAME];
-        for (int k = 0; k < code.length; k++) {
-            code[k] = Math.floorMod(t[k] - SnacFrame.CODE_TOKEN_OFFSET, SnacFrame.CODEBOOK_SIZE);
-        }
-        return new SnacFrame(code[0], code[1], code[4], code[2], code[3], code[5], code[6]);
-    }
 
     /** Cancels everything running or waiting (their callers get CANCELLED), stops the scheduler thread. Idempotent. */
     @Override

@@ -191,7 +191,7 @@ public final class JavaAcousticModel implements AcousticModel {
                     frameTokens[slot++] = token;
                     if (slot == SnacFrame.TOKENS_PER_FRAME) {
                         slot = 0;
-                        SnacFrame frame = unpack(frameTokens);
+                        SnacFrame frame = SnacFrame.fromCodeTokens(frameTokens);
                         boolean go = sink.onFrame(frame, frames);
                         frames++;
                         if (!go) {
@@ -230,14 +230,6 @@ public final class JavaAcousticModel implements AcousticModel {
         return new GenerationResult(prompt.length, generated, frames, reason, prefillNanos, total - prefillNanos, error);
     }
 
-    /** Reference unpacking: code = (id − 128266) mod 4096 per slot (exact in constrained mode). */
-    static SnacFrame unpack(int[] t) {
-        int[] code = new int[SnacFrame.TOKENS_PER_FRAME];
-        for (int k = 0; k < code.length; k++) {
-            code[k] = Math.floorMod(t[k] - SnacFrame.CODE_TOKEN_OFFSET, SnacFrame.CODEBOOK_SIZE);
-        }
-        return new SnacFrame(code[0], code[1], code[4], code[2], code[3], code[5], code[6]);
-    }
 
     private static int[] identity(int n) {
         int[] a = new int[n];

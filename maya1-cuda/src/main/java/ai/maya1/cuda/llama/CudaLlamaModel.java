@@ -8,6 +8,7 @@ import ai.maya1.acoustic.FrameSink;
 import ai.maya1.acoustic.GenerationOptions;
 import ai.maya1.acoustic.GenerationResult;
 import ai.maya1.acoustic.SamplingParams;
+import ai.maya1.acoustic.sampling.FrameConstraint;
 import ai.maya1.cuda.CudaDevice;
 import ai.maya1.cuda.CudaException;
 import ai.maya1.cuda.CudaModule;
@@ -44,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class CudaLlamaModel implements AcousticModel {
     private static final Logger LOG = LoggerFactory.getLogger(CudaLlamaModel.class);
     public static final int CODE_END = Maya1Tokens.CODE_END;
-    public static final int EOT = Maya1Tokens.EOT;
     static final int PREFILL_CHUNK = 256;
     /** Keys per attention split in prefill (many queries already fill the GPU). */
     static final int ATTN_CHUNK = 256;
@@ -457,13 +457,15 @@ public final class CudaLlamaModel implements AcousticModel {
             FinishReason reason;
             while (true) {
                 generated++;
-                if (id == CODE_END || (!options.constrained() && id == EOT)) {
+                if (id == CODE_END) { // Maya1's only stop, as in every backend
                     reason = FinishReason.END_OF_SPEECH;
                     break;
                 }
-                pending[pendingN++] = id;
+                if (FrameConstraint.isCode(id)) {
+                    pending[pendingN++] = id; // unconstrained decoding skips non-code tokens, as the reference does
+                }
                 if (pendingN == SnacFrame.TOKENS_PER_FRAME) {
-                    SnacFrame f = SnacFrame.fromTokens(pending, 0);
+                    SnacFrame f = SnacFrame.fromCodeTokens(pending);
                     pendingN = 0;
                     if (!sink.onFrame(f, frames++)) {
                         reason = FinishReason.CANCELLED;

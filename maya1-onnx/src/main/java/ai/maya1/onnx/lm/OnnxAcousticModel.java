@@ -8,6 +8,8 @@ import ai.maya1.acoustic.FrameSink;
 import ai.maya1.acoustic.GenerationOptions;
 import ai.maya1.acoustic.GenerationResult;
 import ai.maya1.acoustic.llama.LlamaConfig;
+import ai.maya1.acoustic.sampling.FrameConstraint;
+import ai.maya1.acoustic.sampling.TokenSampler;
 import ai.maya1.vocoder.SnacFrame;
 
 /**
@@ -72,11 +74,12 @@ public final class OnnxAcousticModel implements AcousticModel {
         if (options.constrained() && !maya1Vocab) {
             throw new IllegalArgumentException("frame-constrained decoding needs a Maya1 vocabulary (>= " + CODES_END + " ids), model has " + vocab);
         }
-        TokenSampler sampler = new TokenSampler(options.sampling(), options.seed(), vocab);
-        for (int id : promptIds) {
-            sampler.observe(id);
-        }
+        // the one sampler of every backend: the same logits and seed give the same tokens as the java backend
+        TokenSampler sampler = new TokenSampler(options.sampling(), options.seed());
+        sampler.see(promptIds);
         float[] logits = new float[vocab];
+        int[] candidateIds = new int[options.constrained() ? FrameConstraint.MAX_CANDIDATES : vocab];
+        float[] candidateLogits = new float[candidateIds.length];
         int[] one = new int[1];
         int[] frameTokens = new int[SnacFrame.TOKENS_PER_FRAME];
         int inFrame = 0;
@@ -106,26 +109,26 @@ public final class OnnxAcousticModel implements AcousticModel {
                 if (endAllowed && maya1Vocab && frames >= targetFrames) {
                     tok = CODE_END; // the test model's hook: its random weights would rarely end by themselves
                 } else if (options.constrained()) {
-                    int from = CODES + inFrame * SnacFrame.CODEBOOK_SIZE;
-                    tok = sampler.sample(logits, from, from + SnacFrame.CODEBOOK_SIZE, endAllowed ? CODE_END : -1);
+                    int n = candidates(logits, FrameConstraint.slotBase(inFrame), SnacFrame.CODEBOOK_SIZE, endAllowed ? CODE_END : -1,
+                            candidateIds, candidateLogits);
+                    tok = sampler.sample(candidateIds, candidateLogits, n);
                 } else {
                     if (!endAllowed && CODE_END < vocab) {
-                        logits[CODE_END] = Float.NEGATIVE_INFINITY;
+                        logits[CODE_END] = Float.NEGATIVE_INFINITY; // HF MinNewTokensLengthLogitsProcessor
                     }
-                    tok = sampler.sample(logits, 0, vocab, -1);
+                    tok = sampler.sample(candidateIds, candidateLogits, candidates(logits, 0, vocab, -1, candidateIds, candidateLogits));
                 }
                 generated++;
-                sampler.observe(tok);
+                sampler.see(tok);
                 if (tok == CODE_END && maya1Vocab) {
                     reason = FinishReason.END_OF_SPEECH;
                     break;
                 }
-                int slotFrom = CODES + inFrame * SnacFrame.CODEBOOK_SIZE;
-                if (tok >= slotFrom && tok < slotFrom + SnacFrame.CODEBOOK_SIZE) {
+                if (FrameConstraint.isCode(tok)) {
                     frameTokens[inFrame++] = tok;
                     if (inFrame == SnacFrame.TOKENS_PER_FRAME) {
                         inFrame = 0;
-                        if (!sink.onFrame(SnacFrame.fromTokens(frameTokens, 0), frames++)) {
+                        if (!sink.onFrame(SnacFrame.fromCodeTokens(frameTokens), frames++)) {
                             reason = FinishReason.CANCELLED;
                             break;
                         }
@@ -150,6 +153,23 @@ public final class OnnxAcousticModel implements AcousticModel {
         }
         long decode = System.nanoTime() - decodeStart;
         return new GenerationResult(promptIds.length, generated, frames, reason, prefill, decode, error);
+    }
+
+    /**
+     * Copies the logits of ids {@code [from, from + count)} and, unless -1, of {@code extra} into the candidate
+     * arrays, in the order the java backend computes its head rows (the sampler's ties depend on it).
+     */
+    private static int candidates(float[] logits, int from, int count, int extra, int[] ids, float[] values) {
+        for (int i = 0; i < count; i++) {
+            ids[i] = from + i;
+        }
+        System.arraycopy(logits, from, values, 0, count);
+        if (extra < 0) {
+            return count;
+        }
+        ids[count] = extra;
+        values[count] = logits[extra];
+        return count + 1;
     }
 
     @Override
