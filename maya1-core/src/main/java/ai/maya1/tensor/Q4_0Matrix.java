@@ -12,12 +12,22 @@ import jdk.incubator.vector.VectorSpecies;
  * GGUF Q4_0: blocks of 32 weights, an f16 scale {@code d} then 16 bytes; byte j holds weight j in its low nibble
  * and weight j+16 in its high nibble; weight = d · (nibble − 8) (18 bytes per 32 weights).
  */
-public final class Q4_0Matrix extends BlockMatrix {
+public final class Q4_0Matrix extends Q8DotMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
 
+    /** Products on the JVM's default {@link ActivationFormat} ({@code maya1.activations}). */
     public Q4_0Matrix(String name, int rows, int cols, MemorySegment blocks) {
-        super(name, rows, cols, blocks, DType.Q4_0);
+        this(name, rows, cols, blocks, ActivationFormat.DEFAULT);
+    }
+
+    public Q4_0Matrix(String name, int rows, int cols, MemorySegment blocks, ActivationFormat activations) {
+        super(name, rows, cols, blocks, DType.Q4_0, activations);
+    }
+
+    @Override
+    public Q4_0Matrix withActivations(ActivationFormat format) {
+        return format == activations ? this : new Q4_0Matrix(name, rows, cols, data, format);
     }
 
     @Override
@@ -80,6 +90,43 @@ public final class Q4_0Matrix extends BlockMatrix {
     float dotVector(int bits, int row, float[] x, int xOff) {
         return bits == Kernels.BITS ? Vec.dotPreferred(data, row * rowBytes, blocksPerRow, x, xOff)
                 : Vec.dot(Simd.floats(bits), data, row * rowBytes, blocksPerRow, x, xOff);
+    }
+
+    /**
+     * Scalar twin of ggml's x86 {@code ggml_vec_dot_q4_0_q8_0} (AVX2/FMA path): element j &lt; 16 of a block is the
+     * low nibble of byte j minus 8, element j &gt;= 16 the high nibble of byte j - 16 minus 8; per block,
+     * d = d_w · d_a in float32, eight int sums of four consecutive element x activation products, each accumulated
+     * into its own float lane as fma(d, sum, lane); the lanes summed as {@code hsum_float_8}.
+     */
+    @Override
+    float dotQ8Scalar(int row, Q8Activations a, int token) {
+        long base = row * rowBytes;
+        int ab0 = token * blocksPerRow;
+        float[] acc = new float[8];
+        for (int ib = 0; ib < blocksPerRow; ib++) {
+            long o = base + (long) ib * BLOCK_BYTES;
+            int ao = (ab0 + ib) * BLOCK;
+            float d = f16(data, o) * a.d[ab0 + ib];
+            for (int m = 0; m < 8; m++) {
+                int sum = 0;
+                for (int j = 4 * m; j < 4 * m + 4; j++) {
+                    int q = data.get(ValueLayout.JAVA_BYTE, o + 2 + (j & 15)) & 0xFF;
+                    int v = (j < 16 ? q & 0x0F : q >>> 4) - 8;
+                    sum += v * a.q[ao + j];
+                }
+                acc[m] = Math.fma(d, (float) sum, acc[m]);
+            }
+        }
+        return hsum8(acc);
+    }
+
+    @Override
+    float dotQ8Vector(int bits, int row, Q8Activations a, int token) {
+        if (bits == Kernels.BITS) {
+            return Int8Kernels.q4Preferred(data, row * rowBytes, blocksPerRow, a.q, a.d, token * blocksPerRow);
+        }
+        var ss = Simd.shortsOfBits(Math.min(256, bits));
+        return Int8Kernels.q4(Simd.bytesFor(ss), ss, data, row * rowBytes, blocksPerRow, a.q, a.d, token * blocksPerRow);
     }
 
     @Override

@@ -12,12 +12,22 @@ import jdk.incubator.vector.VectorSpecies;
  * GGUF Q8_0: blocks of 32 weights, an f16 scale {@code d} then 32 int8 {@code q}; weight = d · q (34 bytes per
  * 32 weights). Quantization at load reproduces ggml's reference quantizer bit for bit.
  */
-public final class Q8_0Matrix extends BlockMatrix {
+public final class Q8_0Matrix extends Q8DotMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 34;
 
+    /** Products on the JVM's default {@link ActivationFormat} ({@code maya1.activations}). */
     public Q8_0Matrix(String name, int rows, int cols, MemorySegment blocks) {
-        super(name, rows, cols, blocks, DType.Q8_0);
+        this(name, rows, cols, blocks, ActivationFormat.DEFAULT);
+    }
+
+    public Q8_0Matrix(String name, int rows, int cols, MemorySegment blocks, ActivationFormat activations) {
+        super(name, rows, cols, blocks, DType.Q8_0, activations);
+    }
+
+    @Override
+    public Q8_0Matrix withActivations(ActivationFormat format) {
+        return format == activations ? this : new Q8_0Matrix(name, rows, cols, data, format);
     }
 
     @Override
@@ -80,6 +90,40 @@ public final class Q8_0Matrix extends BlockMatrix {
     float dotVector(int bits, int row, float[] x, int xOff) {
         return bits == Kernels.BITS ? Vec.dotPreferred(data, row * rowBytes, blocksPerRow, x, xOff)
                 : Vec.dot(Simd.floats(bits), data, row * rowBytes, blocksPerRow, x, xOff);
+    }
+
+    /**
+     * Scalar twin of ggml's x86 {@code ggml_vec_dot_q8_0_q8_0} (AVX2/FMA path): per block, d = d_w · d_a in float32;
+     * eight int sums of four consecutive products, each accumulated into its own float lane as fma(d, sum, lane);
+     * the lanes summed as {@code hsum_float_8} ({@link Int8Kernels} states the order).
+     */
+    @Override
+    float dotQ8Scalar(int row, Q8Activations a, int token) {
+        long base = row * rowBytes;
+        int ab0 = token * blocksPerRow;
+        float[] acc = new float[8];
+        for (int ib = 0; ib < blocksPerRow; ib++) {
+            long o = base + (long) ib * BLOCK_BYTES;
+            int ao = (ab0 + ib) * BLOCK;
+            float d = f16(data, o) * a.d[ab0 + ib];
+            for (int m = 0; m < 8; m++) {
+                int sum = 0;
+                for (int j = 4 * m; j < 4 * m + 4; j++) {
+                    sum += data.get(ValueLayout.JAVA_BYTE, o + 2 + j) * a.q[ao + j];
+                }
+                acc[m] = Math.fma(d, (float) sum, acc[m]);
+            }
+        }
+        return hsum8(acc);
+    }
+
+    @Override
+    float dotQ8Vector(int bits, int row, Q8Activations a, int token) {
+        if (bits == Kernels.BITS) {
+            return Int8Kernels.q8Preferred(data, row * rowBytes, blocksPerRow, a.q, a.d, token * blocksPerRow);
+        }
+        var ss = Simd.shortsOfBits(bits);
+        return Int8Kernels.q8(Simd.bytesFor(ss), ss, data, row * rowBytes, blocksPerRow, a.q, a.d, token * blocksPerRow);
     }
 
     @Override
