@@ -130,6 +130,17 @@ public final class Q4_0Matrix extends Q8DotMatrix {
     }
 
     @Override
+    void dotQ8x4(int row, Q8Activations a, int t, float[] out, int outStride, int outCol) {
+        if (!Kernels.VECTOR || !Int8Kernels.Q4_TILE) {
+            super.dotQ8x4(row, a, t, out, outStride, outCol);
+            return;
+        }
+        int bpr = blocksPerRow;
+        Int8Kernels.q4x4Preferred(data, row * rowBytes, bpr, a.q, a.d, t * bpr, (t + 1) * bpr, (t + 2) * bpr, (t + 3) * bpr, out,
+                t * outStride + outCol, (t + 1) * outStride + outCol, (t + 2) * outStride + outCol, (t + 3) * outStride + outCol);
+    }
+
+    @Override
     public void dequantizeRow(int row, float[] out, int off) {
         long base = row * rowBytes;
         for (int b = 0; b < blocksPerRow; b++) {
