@@ -153,7 +153,7 @@ final class Int8Kernels {
                 IntVector v9 = ((ShortVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
                 LongVector l9 = v9.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(v9.lanewise(VectorOperators.ASHR, 16)).reinterpretAsLongs();
                 acc0 = ((FloatVector) l9.add(l9.lanewise(VectorOperators.LSHR, 32)).reinterpretAsInts().convertShape(VectorOperators.I2F, fs, 0)).fma(d, acc0);
-                IntVector v10 = ((ShortVector) q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
+                IntVector v10 = ((ShortVector) q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
                 LongVector l10 = v10.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(v10.lanewise(VectorOperators.ASHR, 16)).reinterpretAsLongs();
                 acc1 = ((FloatVector) l10.add(l10.lanewise(VectorOperators.LSHR, 32)).reinterpretAsInts().convertShape(VectorOperators.I2F, fs, 0)).fma(d, acc1);
             } else {
@@ -164,10 +164,10 @@ final class Int8Kernels {
                 IntVector v12 = ((ShortVector) q2.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + lanes).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
                 LongVector l12 = v12.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(v12.lanewise(VectorOperators.ASHR, 16)).reinterpretAsLongs();
                 acc1 = ((FloatVector) l12.add(l12.lanewise(VectorOperators.LSHR, 32)).reinterpretAsInts().convertShape(VectorOperators.I2F, fs, 0)).fma(d, acc1);
-                IntVector v13 = ((ShortVector) q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
+                IntVector v13 = ((ShortVector) q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
                 LongVector l13 = v13.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(v13.lanewise(VectorOperators.ASHR, 16)).reinterpretAsLongs();
                 acc2 = ((FloatVector) l13.add(l13.lanewise(VectorOperators.LSHR, 32)).reinterpretAsInts().convertShape(VectorOperators.I2F, fs, 0)).fma(d, acc2);
-                IntVector v14 = ((ShortVector) q2.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16 + lanes).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
+                IntVector v14 = ((ShortVector) q2.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16 + lanes).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
                 LongVector l14 = v14.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(v14.lanewise(VectorOperators.ASHR, 16)).reinterpretAsLongs();
                 acc3 = ((FloatVector) l14.add(l14.lanewise(VectorOperators.LSHR, 32)).reinterpretAsInts().convertShape(VectorOperators.I2F, fs, 0)).fma(d, acc3);
             }
@@ -197,7 +197,7 @@ final class Int8Kernels {
                 IntVector v15 = ((ShortVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
                 LongVector l15 = v15.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(v15.lanewise(VectorOperators.ASHR, 16)).reinterpretAsLongs();
                 acc0 = ((FloatVector) l15.add(l15.lanewise(VectorOperators.LSHR, 32)).reinterpretAsInts().convertShape(VectorOperators.I2F, fs, 0)).fma(d, acc0);
-                IntVector v16 = ((ShortVector) q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
+                IntVector v16 = ((ShortVector) q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
                 LongVector l16 = v16.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(v16.lanewise(VectorOperators.ASHR, 16)).reinterpretAsLongs();
                 acc1 = ((FloatVector) l16.add(l16.lanewise(VectorOperators.LSHR, 32)).reinterpretAsInts().convertShape(VectorOperators.I2F, fs, 0)).fma(d, acc1);
             } else {
@@ -208,10 +208,10 @@ final class Int8Kernels {
                 IntVector v18 = ((ShortVector) q2.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + lanes).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
                 LongVector l18 = v18.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(v18.lanewise(VectorOperators.ASHR, 16)).reinterpretAsLongs();
                 acc1 = ((FloatVector) l18.add(l18.lanewise(VectorOperators.LSHR, 32)).reinterpretAsInts().convertShape(VectorOperators.I2F, fs, 0)).fma(d, acc1);
-                IntVector v19 = ((ShortVector) q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
+                IntVector v19 = ((ShortVector) q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
                 LongVector l19 = v19.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(v19.lanewise(VectorOperators.ASHR, 16)).reinterpretAsLongs();
                 acc2 = ((FloatVector) l19.add(l19.lanewise(VectorOperators.LSHR, 32)).reinterpretAsInts().convertShape(VectorOperators.I2F, fs, 0)).fma(d, acc2);
-                IntVector v20 = ((ShortVector) q2.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16 + lanes).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
+                IntVector v20 = ((ShortVector) q2.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0)).mul(((ShortVector) ByteVector.fromArray(bs, aq, ao + 16 + lanes).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
                 LongVector l20 = v20.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(v20.lanewise(VectorOperators.ASHR, 16)).reinterpretAsLongs();
                 acc3 = ((FloatVector) l20.add(l20.lanewise(VectorOperators.LSHR, 32)).reinterpretAsInts().convertShape(VectorOperators.I2F, fs, 0)).fma(d, acc3);
             }
@@ -279,7 +279,7 @@ final class Int8Kernels {
             float dw = BlockMatrix.f16(w, o);
             ByteVector q = ByteVector.fromMemorySegment(bs, w, o + 2, Simd.LE);
             ShortVector lo = ((ShortVector) q.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0));
-            ShortVector hi = ((ShortVector) q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0));
+            ShortVector hi = ((ShortVector) q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, ss, 0));
             int a0 = (ab0 + b) * Q8Activations.BLOCK;
             FloatVector d0 = FloatVector.broadcast(fs, dw * ad[ab0 + b]);
             IntVector v25 = lo.mul(((ShortVector) ByteVector.fromArray(bs, aq, a0).convertShape(VectorOperators.B2S, ss, 0))).reinterpretAsInts();
