@@ -13,8 +13,11 @@ import java.util.Locale;
  * <li>{@link #F32}: the exact float path: weights dequantized in registers and multiplied with the float32
  * activations (no activation rounding). For parity work and users who want it.</li>
  * </ul>
- * The default is {@link #Q8}; the system property {@code maya1.activations=f32} selects the exact path for the
- * whole JVM. Formats without an integer kernel (F32, BF16, the K-quants) always take float32 activations.
+ * Default per format ({@link #defaultFor}): {@link #Q8} for Q8_0 (decode and prefill both ~1.5x more tokens per
+ * CPU-second than the float path at the Maya1 3B shape), {@link #F32} for Q4_0 (its int8 kernel decodes ~20 % slower
+ * than the float path in Java: without VNNI in the Vector API, unpacking nibbles and reducing int16 products costs
+ * more instructions than float FMAs on 16 lanes). The system property {@code maya1.activations=q8|f32} sets both
+ * for the whole JVM. Formats without an integer kernel (F32, BF16, the K-quants) always take float32 activations.
  */
 public enum ActivationFormat {
     /** Activations quantized to Q8_0 blocks, integer dot products (the default). */
@@ -22,9 +25,19 @@ public enum ActivationFormat {
     /** Float32 activations, the exact dequantize-and-multiply path. */
     F32;
 
-    /** {@code maya1.activations} ("q8" or "f32", case-insensitive), {@link #Q8} when unset. */
+    /** {@code maya1.activations} ("q8" or "f32", case-insensitive), null when unset. */
     public static ActivationFormat fromSystemProperty() {
-        return parse(System.getProperty("maya1.activations"));
+        String s = System.getProperty("maya1.activations");
+        return s == null || s.isBlank() ? null : parse(s);
+    }
+
+    /** The default for a weight format: {@code maya1.activations} when set, else Q8 for Q8_0 and F32 otherwise. */
+    public static ActivationFormat defaultFor(ai.maya1.weights.DType type) {
+        ActivationFormat forced = fromSystemProperty();
+        if (forced != null) {
+            return forced;
+        }
+        return type == ai.maya1.weights.DType.Q8_0 ? Q8 : F32;
     }
 
     /** Parses "q8" / "q8_0" / "int8" or "f32" / "float" / "exact" (null or blank = {@link #Q8}). */
@@ -38,7 +51,4 @@ public enum ActivationFormat {
             default -> throw new IllegalArgumentException("unknown activation format '" + s + "' (expected q8 or f32)");
         };
     }
-
-    /** The JVM-wide default, read once. */
-    static final ActivationFormat DEFAULT = fromSystemProperty();
 }

@@ -16,9 +16,9 @@ public final class Q4_0Matrix extends Q8DotMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
 
-    /** Products on the JVM's default {@link ActivationFormat} ({@code maya1.activations}). */
+    /** Products on this format's default {@link ActivationFormat} ({@link ActivationFormat#defaultFor}). */
     public Q4_0Matrix(String name, int rows, int cols, MemorySegment blocks) {
-        this(name, rows, cols, blocks, ActivationFormat.DEFAULT);
+        this(name, rows, cols, blocks, ActivationFormat.defaultFor(DType.Q4_0));
     }
 
     public Q4_0Matrix(String name, int rows, int cols, MemorySegment blocks, ActivationFormat activations) {

@@ -62,9 +62,9 @@ public final class LlamaModel {
     }
 
     /** Checks names and shapes against the config, then wraps the tensors (zero copy when used as stored); Q8_0 /
-     * Q4_0 products take the JVM's default {@link ActivationFormat} ({@code maya1.activations}). */
+     * Q4_0 products take their format's default {@link ActivationFormat} ({@link ActivationFormat#defaultFor}). */
     public static LlamaModel load(LlamaConfig c, TensorSource src, WeightFormat format) {
-        return load(c, src, format, ActivationFormat.fromSystemProperty());
+        return loadAs(c, src, format);
     }
 
     /**
