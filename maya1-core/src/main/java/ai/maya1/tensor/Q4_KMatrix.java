@@ -150,7 +150,13 @@ public final class Q4_KMatrix extends BlockMatrix {
                     }
                 }
             }
-            return VectorLanes.sum(accLo.add(accHi)); // super-blocks tile the row exactly: no scalar tail
+            FloatVector total = accLo.add(accHi);
+            // VectorLanes.sum written out: a call with a vector argument that C2 does not inline boxes the vector
+            float sum = total.lane(0);
+            for (int i = 1; i < total.length(); i++) {
+                sum += total.lane(i);
+            }
+            return sum; // super-blocks tile the row exactly: no scalar tail
         }
     }
 }
