@@ -102,22 +102,39 @@ public final class Q4_0Matrix extends Q8DotMatrix {
     float dotQ8Scalar(int row, Q8Activations a, int token) {
         long base = row * rowBytes;
         int ab0 = token * blocksPerRow;
-        float[] acc = new float[8];
+        float x0 = 0f;
+        float x1 = 0f;
+        float x2 = 0f;
+        float x3 = 0f;
+        float x4 = 0f;
+        float x5 = 0f;
+        float x6 = 0f;
+        float x7 = 0f;
         for (int ib = 0; ib < blocksPerRow; ib++) {
             long o = base + (long) ib * BLOCK_BYTES;
             int ao = (ab0 + ib) * BLOCK;
             float d = f16(data, o) * a.d[ab0 + ib];
-            for (int m = 0; m < 8; m++) {
-                int sum = 0;
-                for (int j = 4 * m; j < 4 * m + 4; j++) {
-                    int q = data.get(ValueLayout.JAVA_BYTE, o + 2 + (j & 15)) & 0xFF;
-                    int v = (j < 16 ? q & 0x0F : q >>> 4) - 8;
-                    sum += v * a.q[ao + j];
-                }
-                acc[m] = Math.fma(d, (float) sum, acc[m]);
-            }
+            x0 = Math.fma(d, (float) quad(o, 0, a.q, ao), x0);
+            x1 = Math.fma(d, (float) quad(o, 4, a.q, ao), x1);
+            x2 = Math.fma(d, (float) quad(o, 8, a.q, ao), x2);
+            x3 = Math.fma(d, (float) quad(o, 12, a.q, ao), x3);
+            x4 = Math.fma(d, (float) quad(o, 16, a.q, ao), x4);
+            x5 = Math.fma(d, (float) quad(o, 20, a.q, ao), x5);
+            x6 = Math.fma(d, (float) quad(o, 24, a.q, ao), x6);
+            x7 = Math.fma(d, (float) quad(o, 28, a.q, ao), x7);
         }
-        return hsum8(acc);
+        return hsum8(x0, x1, x2, x3, x4, x5, x6, x7);
+    }
+
+    /** Σ_{j = j0}^{j0+3} (element j of the block at {@code o}) · q[qo + j], exact int: element j &lt; 16 is the low
+     * nibble of byte j minus 8, element j &gt;= 16 the high nibble of byte j - 16 minus 8. */
+    private int quad(long o, int j0, byte[] q, int qo) {
+        int sum = 0;
+        for (int j = j0; j < j0 + 4; j++) {
+            int b = data.get(ValueLayout.JAVA_BYTE, o + 2 + (j & 15)) & 0xFF;
+            sum += ((j < 16 ? b & 0x0F : b >>> 4) - 8) * q[qo + j];
+        }
+        return sum;
     }
 
     @Override

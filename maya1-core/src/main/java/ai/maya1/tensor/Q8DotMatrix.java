@@ -61,8 +61,8 @@ abstract class Q8DotMatrix extends BlockMatrix {
     }
 
     /** {@code hsum_float_8}: ((x0 + x4) + (x2 + x6)) + ((x1 + x5) + (x3 + x7)). */
-    static float hsum8(float[] x) {
-        return ((x[0] + x[4]) + (x[2] + x[6])) + ((x[1] + x[5]) + (x[3] + x[7]));
+    static float hsum8(float x0, float x1, float x2, float x3, float x4, float x5, float x6, float x7) {
+        return ((x0 + x4) + (x2 + x6)) + ((x1 + x5) + (x3 + x7));
     }
 
     @Override

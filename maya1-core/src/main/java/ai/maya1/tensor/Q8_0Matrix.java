@@ -101,20 +101,37 @@ public final class Q8_0Matrix extends Q8DotMatrix {
     float dotQ8Scalar(int row, Q8Activations a, int token) {
         long base = row * rowBytes;
         int ab0 = token * blocksPerRow;
-        float[] acc = new float[8];
+        float x0 = 0f;
+        float x1 = 0f;
+        float x2 = 0f;
+        float x3 = 0f;
+        float x4 = 0f;
+        float x5 = 0f;
+        float x6 = 0f;
+        float x7 = 0f;
         for (int ib = 0; ib < blocksPerRow; ib++) {
-            long o = base + (long) ib * BLOCK_BYTES;
+            long o = base + (long) ib * BLOCK_BYTES + 2;
             int ao = (ab0 + ib) * BLOCK;
-            float d = f16(data, o) * a.d[ab0 + ib];
-            for (int m = 0; m < 8; m++) {
-                int sum = 0;
-                for (int j = 4 * m; j < 4 * m + 4; j++) {
-                    sum += data.get(ValueLayout.JAVA_BYTE, o + 2 + j) * a.q[ao + j];
-                }
-                acc[m] = Math.fma(d, (float) sum, acc[m]);
-            }
+            float d = f16(data, o - 2) * a.d[ab0 + ib];
+            x0 = Math.fma(d, (float) quad(o, a.q, ao), x0);
+            x1 = Math.fma(d, (float) quad(o + 4, a.q, ao + 4), x1);
+            x2 = Math.fma(d, (float) quad(o + 8, a.q, ao + 8), x2);
+            x3 = Math.fma(d, (float) quad(o + 12, a.q, ao + 12), x3);
+            x4 = Math.fma(d, (float) quad(o + 16, a.q, ao + 16), x4);
+            x5 = Math.fma(d, (float) quad(o + 20, a.q, ao + 20), x5);
+            x6 = Math.fma(d, (float) quad(o + 24, a.q, ao + 24), x6);
+            x7 = Math.fma(d, (float) quad(o + 28, a.q, ao + 28), x7);
         }
-        return hsum8(acc);
+        return hsum8(x0, x1, x2, x3, x4, x5, x6, x7);
+    }
+
+    /** Σ of the four products of weights at {@code w} and activations at {@code q[qo]} (exact int). */
+    private int quad(long w, byte[] q, int qo) {
+        int sum = 0;
+        for (int j = 0; j < 4; j++) {
+            sum += data.get(ValueLayout.JAVA_BYTE, w + j) * q[qo + j];
+        }
+        return sum;
     }
 
     @Override
