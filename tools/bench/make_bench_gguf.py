@@ -2,15 +2,19 @@
 """Random-weight Llama GGUF for the side-by-side decode benchmark (maya1-java vs llama.cpp).
 
 Not a fixture and never run in CI: writes big files to /tmp (never commit them).
-Shape: Llama-3.2-1B body (hidden 2048, 16 layers, 32 heads, 8 KV heads, head_dim 64, intermediate 8192,
-tied embeddings, rope_theta 500000) with a reduced vocabulary (default 32768) so llama.cpp's full-vocab head stays small.
+Shapes (--shape): 1b = Llama-3.2-1B body (hidden 2048, 16 layers, 32 heads, 8 KV heads, head_dim 64, intermediate 8192)
+with a reduced vocabulary (default 32768) so llama.cpp's full-vocab head stays small; 3b = Maya1 / Llama-3.2-3B
+(hidden 3072, 28 layers, 24 heads, 8 KV heads, head_dim 128, intermediate 8192, Maya1's vocabulary 156960).
+Both: tied embeddings, rope_theta 500000.
 Matrices are random bits with a bounded exponent (BF16) or random blocks with a small scale (Q8_0 / Q4_0 / Q4_K / Q6_K):
 decode speed depends on bytes and layout, not values. Norms are F32 near 1.
 Tokenizer metadata (tokenizer.ggml.*: gpt2 / llama-bpe, 256 byte tokens + a few merges + control tokens padded to
 the vocabulary) is what llama.cpp needs to load the file.
 
   /work/shared/tools/pip-local gguf
-  python3 tools/bench/make_bench_gguf.py --type BF16 --out /tmp/bench-1b-bf16.gguf [--layers 16 --vocab 32768]
+  python3 tools/bench/make_bench_gguf.py --type BF16 --out /tmp/bench-1b-bf16.gguf [--shape 1b --layers 16 --vocab 32768]
+  python3 tools/bench/make_bench_gguf.py --shape 3b --type Q8_0 --out /tmp/bench-3b-q8_0.gguf
+(tools/bench/side-by-side.sh writes every file it needs itself.)
 """
 import argparse
 
@@ -47,8 +51,10 @@ def tokenizer(vocab):
     return tokens, types, merges, bos
 
 
-BLOCK = {Q.Q8_0: (32, 34), Q.Q4_0: (32, 18), Q.Q4_K: (256, 144), Q.Q6_K: (256, 210)}
-FILE_TYPE = {Q.BF16: 32, Q.Q8_0: 7, Q.Q4_0: 2, Q.Q4_K: 15, Q.Q6_K: 18}
+BLOCK = {Q.Q8_0: (32, 34), Q.Q4_0: (32, 18), Q.Q4_K: (256, 144), Q.Q5_K: (256, 176), Q.Q6_K: (256, 210)}
+FILE_TYPE = {Q.BF16: 32, Q.Q8_0: 7, Q.Q4_0: 2, Q.Q4_K: 15, Q.Q5_K: 17, Q.Q6_K: 18}
+# hidden, layers, heads, kv heads, head_dim, intermediate, default vocabulary
+SHAPES = {"1b": (2048, 16, 32, 8, 64, 8192, 32768), "3b": (3072, 28, 24, 8, 128, 8192, 156960)}
 
 
 def matrix(rng, qt, rows, cols):
@@ -62,7 +68,7 @@ def matrix(rng, qt, rows, cols):
     scale = np.frombuffer(np.float16(0.002).tobytes(), dtype=np.uint8)
     if qt in (Q.Q8_0, Q.Q4_0):
         b[:, :, 0:2] = scale
-    elif qt == Q.Q4_K:
+    elif qt in (Q.Q4_K, Q.Q5_K):
         b[:, :, 0:2] = scale
         b[:, :, 2:4] = scale
     elif qt == Q.Q6_K:
@@ -72,16 +78,19 @@ def matrix(rng, qt, rows, cols):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--type", default="BF16", choices=["BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"])
+    ap.add_argument("--type", default="BF16", choices=["BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"])
     ap.add_argument("--out", required=True)
-    ap.add_argument("--layers", type=int, default=16)
-    ap.add_argument("--vocab", type=int, default=32768)
+    ap.add_argument("--shape", default="1b", choices=sorted(SHAPES))
+    ap.add_argument("--layers", type=int)
+    ap.add_argument("--vocab", type=int)
     a = ap.parse_args()
     qt = Q[a.type]
-    hidden, inter, nh, nkv, hd = 2048, 8192, 32, 8, 64
+    hidden, layers, nh, nkv, hd, inter, vocab = SHAPES[a.shape]
+    a.layers = a.layers or layers
+    a.vocab = a.vocab or vocab
     rng = np.random.default_rng(7)
     w = gguf.GGUFWriter(a.out, "llama")
-    w.add_name(f"bench random llama-3.2-1b-shape {a.type} vocab {a.vocab}")
+    w.add_name(f"bench random {a.shape}-shape {a.type} vocab {a.vocab}")
     w.add_context_length(131072)
     w.add_embedding_length(hidden)
     w.add_block_count(a.layers)

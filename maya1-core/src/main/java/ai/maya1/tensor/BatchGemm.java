@@ -21,8 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link VectorLanes}, the same in the interpreter and in C2),
  * then the scalar tail in order. So a request's result is bit-identical alone or in any batch. (The operation
  * order is the one of the formats' own {@link FloatMatrix#dot}, so the results also equal the matrix-vector path.)
- * Formats without a tile kernel (Q4_0, K-quants) and the scalar mode use {@link FloatMatrix#dot} per element,
- * which is invariant trivially.
+ * Q8_0 and Q4_0 with {@link ActivationFormat#Q8} activations quantize the batch once and run their integer kernel
+ * per (row, token) (a 1-row x 4-token tile shares the weight loads; every element is the same integer sums and
+ * the same per-block float sequence). Formats without a tile kernel (K-quants) and the scalar mode use
+ * {@link FloatMatrix#dot} per element, which is invariant trivially.
  */
 public final class BatchGemm {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -50,7 +52,8 @@ public final class BatchGemm {
             throw new IllegalArgumentException("input too short: " + x.length + " < " + n + " x " + w.cols());
         }
         int items = (r1 - r0 + ROWS_PER_ITEM - 1) / ROWS_PER_ITEM;
-        exec.parallelForRange(items, (from, to) -> rows(w, r0 + from * ROWS_PER_ITEM, Math.min(r1, r0 + to * ROWS_PER_ITEM), x, n, out,
+        Q8Activations qa = FloatMatrix.quantizeFor(new FloatMatrix[] {w}, x, 0, n, w.cols());
+        exec.parallelForRange(items, (from, to) -> rows(w, r0 + from * ROWS_PER_ITEM, Math.min(r1, r0 + to * ROWS_PER_ITEM), x, qa, n, out,
                 outStride, outOff - r0));
     }
 
@@ -63,13 +66,14 @@ public final class BatchGemm {
             }
             itemBase[m + 1] = itemBase[m] + (ws[m].rows() + ROWS_PER_ITEM - 1) / ROWS_PER_ITEM;
         }
+        Q8Activations qa = FloatMatrix.quantizeFor(ws, x, 0, n, ws[0].cols());
         exec.parallelForRange(itemBase[ws.length], (from, to) -> {
             for (int m = 0; m < ws.length; m++) {
                 int lo = Math.max(from, itemBase[m]) - itemBase[m];
                 int hi = Math.min(to, itemBase[m + 1]) - itemBase[m];
                 if (lo < hi) {
                     FloatMatrix w = ws[m];
-                    rows(w, lo * ROWS_PER_ITEM, Math.min(w.rows(), hi * ROWS_PER_ITEM), x, n, outs[m], w.rows(), 0);
+                    rows(w, lo * ROWS_PER_ITEM, Math.min(w.rows(), hi * ROWS_PER_ITEM), x, qa, n, outs[m], w.rows(), 0);
                 }
             }
         });
@@ -79,14 +83,17 @@ public final class BatchGemm {
     public static float dot(FloatMatrix w, int r, float[] x, int t) {
         float[] out = new float[1];
         float[] xr = java.util.Arrays.copyOfRange(x, t * w.cols(), (t + 1) * w.cols());
-        rows(w, r, r + 1, xr, 1, out, 1, -r);
+        Q8Activations qa = w.takesQ8Activations() ? new Q8Activations().quantize(xr, 0, 1, w.cols()) : null;
+        rows(w, r, r + 1, xr, qa, 1, out, 1, -r);
         return out[0];
     }
 
     /** Sequential: rows [r0, r1) x all n tokens; output column of row r is {@code outCol0 + r}. */
-    static void rows(FloatMatrix w, int r0, int r1, float[] x, int n, float[] out, int outStride, int outCol0) {
+    static void rows(FloatMatrix w, int r0, int r1, float[] x, Q8Activations qa, int n, float[] out, int outStride, int outCol0) {
         int cols = w.cols();
-        if (Kernels.VECTOR && w instanceof F32Matrix f) {
+        if (w.takesQ8Activations()) {
+            w.rowsTimesTokensQ8(r0, r1, qa, n, out, outStride, outCol0);
+        } else if (Kernels.VECTOR && w instanceof F32Matrix f) {
             MemorySegment s = f.segment();
             long rb = 4L * cols;
             int r = r0;

@@ -77,7 +77,7 @@ abstract class BlockMatrix extends FloatMatrix {
     }
 
     @Override
-    public final float dot(int row, float[] x, int xOff) {
+    public float dot(int row, float[] x, int xOff) {
         return Kernels.VECTOR ? dotVector(Kernels.BITS, row, x, xOff) : dotScalar(row, x, xOff);
     }
 

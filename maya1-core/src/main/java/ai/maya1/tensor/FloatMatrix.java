@@ -55,6 +55,43 @@ public abstract class FloatMatrix {
     /** Writes row {@code row} widened / dequantized to float32 into {@code out[off ..]}. */
     public abstract void dequantizeRow(int row, float[] out, int off);
 
+    /** How this matrix's products take their activations ({@link ActivationFormat#F32} for formats without an
+     * integer kernel). */
+    public ActivationFormat activations() {
+        return ActivationFormat.F32;
+    }
+
+    /**
+     * This matrix with its products on {@code format} (a view sharing the weights), or this matrix when that is
+     * already its format or it has no integer kernel.
+     */
+    public FloatMatrix withActivations(ActivationFormat format) {
+        return this;
+    }
+
+    /** True when products quantize the activations to Q8_0 blocks first ({@link #rowsTimesTokensQ8}). */
+    boolean takesQ8Activations() {
+        return false;
+    }
+
+    /**
+     * Rows [r0, r1) for every token of pre-quantized activations: {@code out[t*outStride + outCol0 + r]}. Only
+     * for matrices whose {@link #takesQ8Activations()} is true.
+     */
+    void rowsTimesTokensQ8(int r0, int r1, Q8Activations a, int tokens, float[] out, int outStride, int outCol0) {
+        throw new UnsupportedOperationException(name + ": " + dtype() + " has no integer kernel");
+    }
+
+    /** The activations quantized once for a product over {@code ws}, or null when none of them takes them. */
+    static Q8Activations quantizeFor(FloatMatrix[] ws, float[] x, int xOff, int tokens, int cols) {
+        for (FloatMatrix w : ws) {
+            if (w.takesQ8Activations()) {
+                return Q8Activations.forProduct().quantize(x, xOff, tokens, cols);
+            }
+        }
+        return null;
+    }
+
     /** {@code out[t*rows + r] = dot(r, x, t*cols)} for t in [0, tokens): the batched (prefill) product. */
     public final void matmul(ComputeExecutor exec, float[] x, int tokens, float[] out) {
         multiMatmul(exec, new FloatMatrix[] {this}, x, tokens, new float[][] {out});
@@ -72,6 +109,12 @@ public abstract class FloatMatrix {
     public final void matvecRows(ComputeExecutor exec, float[] x, int xOff, int rowFrom, int rowTo, float[] out, int outOff) {
         if (rowFrom < 0 || rowTo > rows || rowFrom > rowTo) {
             throw new IndexOutOfBoundsException("rows [" + rowFrom + ", " + rowTo + ") of " + name + " with " + rows + " rows");
+        }
+        if (takesQ8Activations()) {
+            Q8Activations a = Q8Activations.forProduct().quantize(x, xOff, 1, cols);
+            exec.parallelForRange(rowTo - rowFrom, (from, to) -> rowsTimesTokensQ8(rowFrom + from, rowFrom + to, a, 1, out, 0,
+                    outOff - rowFrom));
+            return;
         }
         exec.parallelForRange(rowTo - rowFrom, (from, to) -> {
             for (int i = from; i < to; i++) {
@@ -97,6 +140,7 @@ public abstract class FloatMatrix {
         if (x.length < (long) tokens * cols) {
             throw new IllegalArgumentException("input too short: " + x.length + " < " + tokens + " x " + cols);
         }
+        Q8Activations qa = quantizeFor(ws, x, 0, tokens, cols);
         exec.parallelForRange(total, (from, to) -> {
             int base = 0;
             for (int m = 0; m < ws.length; m++) {
@@ -104,7 +148,11 @@ public abstract class FloatMatrix {
                 int lo = Math.max(from, base);
                 int hi = Math.min(to, base + w.rows);
                 if (lo < hi) {
-                    w.rowsTimesTokens(lo - base, hi - base, x, tokens, outs[m]);
+                    if (w.takesQ8Activations()) {
+                        w.rowsTimesTokensQ8(lo - base, hi - base, qa, tokens, outs[m], w.rows, 0);
+                    } else {
+                        w.rowsTimesTokens(lo - base, hi - base, x, tokens, outs[m]);
+                    }
                 }
                 base += w.rows;
             }

@@ -12,12 +12,22 @@ import jdk.incubator.vector.VectorSpecies;
  * GGUF Q4_0: blocks of 32 weights, an f16 scale {@code d} then 16 bytes; byte j holds weight j in its low nibble
  * and weight j+16 in its high nibble; weight = d · (nibble − 8) (18 bytes per 32 weights).
  */
-public final class Q4_0Matrix extends BlockMatrix {
+public final class Q4_0Matrix extends Q8DotMatrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
 
+    /** Products on this format's default {@link ActivationFormat} ({@link ActivationFormat#defaultFor}). */
     public Q4_0Matrix(String name, int rows, int cols, MemorySegment blocks) {
-        super(name, rows, cols, blocks, DType.Q4_0);
+        this(name, rows, cols, blocks, ActivationFormat.defaultFor(DType.Q4_0));
+    }
+
+    public Q4_0Matrix(String name, int rows, int cols, MemorySegment blocks, ActivationFormat activations) {
+        super(name, rows, cols, blocks, DType.Q4_0, activations);
+    }
+
+    @Override
+    public Q4_0Matrix withActivations(ActivationFormat format) {
+        return format == activations ? this : new Q4_0Matrix(name, rows, cols, data, format);
     }
 
     @Override
@@ -80,6 +90,71 @@ public final class Q4_0Matrix extends BlockMatrix {
     float dotVector(int bits, int row, float[] x, int xOff) {
         return bits == Kernels.BITS ? Vec.dotPreferred(data, row * rowBytes, blocksPerRow, x, xOff)
                 : Vec.dot(Simd.floats(bits), data, row * rowBytes, blocksPerRow, x, xOff);
+    }
+
+    /**
+     * Scalar twin of ggml's x86 {@code ggml_vec_dot_q4_0_q8_0} (AVX2/FMA path): element j &lt; 16 of a block is the
+     * low nibble of byte j minus 8, element j &gt;= 16 the high nibble of byte j - 16 minus 8; per block,
+     * d = d_w · d_a in float32, eight int sums of four consecutive element x activation products, each accumulated
+     * into its own float lane as fma(d, sum, lane); the lanes summed as {@code hsum_float_8}.
+     */
+    @Override
+    float dotQ8Scalar(int row, Q8Activations a, int token) {
+        long base = row * rowBytes;
+        int ab0 = token * blocksPerRow;
+        float x0 = 0f;
+        float x1 = 0f;
+        float x2 = 0f;
+        float x3 = 0f;
+        float x4 = 0f;
+        float x5 = 0f;
+        float x6 = 0f;
+        float x7 = 0f;
+        for (int ib = 0; ib < blocksPerRow; ib++) {
+            long o = base + (long) ib * BLOCK_BYTES;
+            int ao = (ab0 + ib) * BLOCK;
+            float d = f16(data, o) * a.d[ab0 + ib];
+            x0 = Math.fma(d, (float) quad(o, 0, a.q, ao), x0);
+            x1 = Math.fma(d, (float) quad(o, 4, a.q, ao), x1);
+            x2 = Math.fma(d, (float) quad(o, 8, a.q, ao), x2);
+            x3 = Math.fma(d, (float) quad(o, 12, a.q, ao), x3);
+            x4 = Math.fma(d, (float) quad(o, 16, a.q, ao), x4);
+            x5 = Math.fma(d, (float) quad(o, 20, a.q, ao), x5);
+            x6 = Math.fma(d, (float) quad(o, 24, a.q, ao), x6);
+            x7 = Math.fma(d, (float) quad(o, 28, a.q, ao), x7);
+        }
+        return hsum8(x0, x1, x2, x3, x4, x5, x6, x7);
+    }
+
+    /** Σ_{j = j0}^{j0+3} (element j of the block at {@code o}) · q[qo + j], exact int: element j &lt; 16 is the low
+     * nibble of byte j minus 8, element j &gt;= 16 the high nibble of byte j - 16 minus 8. */
+    private int quad(long o, int j0, byte[] q, int qo) {
+        int sum = 0;
+        for (int j = j0; j < j0 + 4; j++) {
+            int b = data.get(ValueLayout.JAVA_BYTE, o + 2 + (j & 15)) & 0xFF;
+            sum += ((j < 16 ? b & 0x0F : b >>> 4) - 8) * q[qo + j];
+        }
+        return sum;
+    }
+
+    @Override
+    float dotQ8Vector(int bits, int row, Q8Activations a, int token) {
+        if (bits == Kernels.BITS) {
+            return Int8Kernels.q4Preferred(data, row * rowBytes, blocksPerRow, a.q, a.d, token * blocksPerRow);
+        }
+        var ss = Simd.shortsOfBits(Math.min(256, bits));
+        return Int8Kernels.q4(Simd.bytesFor(ss), ss, data, row * rowBytes, blocksPerRow, a.q, a.d, token * blocksPerRow);
+    }
+
+    @Override
+    void dotQ8x4(int row, Q8Activations a, int t, float[] out, int outStride, int outCol) {
+        if (!Kernels.VECTOR || !Int8Kernels.Q4_TILE) {
+            super.dotQ8x4(row, a, t, out, outStride, outCol);
+            return;
+        }
+        int bpr = blocksPerRow;
+        Int8Kernels.q4x4Preferred(data, row * rowBytes, bpr, a.q, a.d, t * bpr, (t + 1) * bpr, (t + 2) * bpr, (t + 3) * bpr, out,
+                t * outStride + outCol, (t + 1) * outStride + outCol, (t + 2) * outStride + outCol, (t + 3) * outStride + outCol);
     }
 
     @Override

@@ -94,7 +94,9 @@ public final class Q4_KMatrix extends BlockMatrix {
         }
 
         static float dot(VectorSpecies<Float> fs, MemorySegment w, long base, int blocks, float[] x, int xOff) {
-            FloatVector acc = FloatVector.zero(fs);
+            // two accumulators (low-nibble and high-nibble sub-blocks): two independent FMA chains
+            FloatVector accLo = FloatVector.zero(fs);
+            FloatVector accHi = FloatVector.zero(fs);
             for (int b = 0; b < blocks; b++) {
                 long o = base + (long) b * BLOCK_BYTES;
                 float d = f16(w, o);
@@ -107,50 +109,54 @@ public final class Q4_KMatrix extends BlockMatrix {
                     int xi = xOff + b * QK + c * 64;
                     for (int h = 0; h < 32; h += 16) {
                         ByteVector q = ByteVector.fromMemorySegment(Simd.B128, w, o + 16 + c * 32L + h, Simd.LE);
-                        acc = KQuantVec.step16(fs, q.and((byte) 0x0F), dLo, mLo, x, xi + h, acc);
-                        acc = KQuantVec.step16(fs, q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F), dHi, mHi, x, xi + 32 + h, acc);
+                        accLo = KQuantVec.step16(fs, q.and((byte) 0x0F), dLo, mLo, x, xi + h, accLo);
+                        accHi = KQuantVec.step16(fs, q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F), dHi, mHi, x, xi + 32 + h, accHi);
                     }
                 }
             }
-            return VectorLanes.sum(acc); // super-blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(accLo.add(accHi)); // super-blocks tile the row exactly: no scalar tail
         }
 
-        /** The production path: same operations as the generic method, with the species a compile-time constant
-         * (a species that reaches vector code as a parameter of a method the JIT did not inline disables the
-         * intrinsics and runs ~100x slower). */
+        /** The production path: the same operations as the generic method with the species a compile-time constant,
+         * written out in one method (no helper: a vector passed to a call the JIT does not inline is boxed), the
+         * accumulators reduced once per row. */
         static float dotPreferred(MemorySegment w, long base, int blocks, float[] x, int xOff) {
-            // one small vector method per 32-weight sub-block returning a float: compiled fully by C2
-            float sum = 0f;
+            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
+            final int lanes = fs.length();
+            FloatVector accLo = FloatVector.zero(fs);
+            FloatVector accHi = FloatVector.zero(fs);
             for (int b = 0; b < blocks; b++) {
                 long o = base + (long) b * BLOCK_BYTES;
                 float d = f16(w, o);
                 float dmin = f16(w, o + 2);
-                for (int j = 0; j < 8; j++) {
-                    sum += subBlockPreferred(w, o + 16 + (j >> 1) * 32L, (j & 1) != 0, d * scale(w, o + 4, j), dmin * min(w, o + 4, j), x,
-                            xOff + b * QK + j * 32);
+                for (int c = 0; c < 4; c++) {
+                    FloatVector sLo = FloatVector.broadcast(fs, d * scale(w, o + 4, 2 * c));
+                    FloatVector mLo = FloatVector.broadcast(fs, -(dmin * min(w, o + 4, 2 * c)));
+                    FloatVector sHi = FloatVector.broadcast(fs, d * scale(w, o + 4, 2 * c + 1));
+                    FloatVector mHi = FloatVector.broadcast(fs, -(dmin * min(w, o + 4, 2 * c + 1)));
+                    int xi = xOff + b * QK + c * 64;
+                    for (int h = 0; h < 32; h += 16) {
+                        ByteVector q = ByteVector.fromMemorySegment(Simd.B128, w, o + 16 + c * 32L + h, Simd.LE);
+                        ByteVector lo = q.and((byte) 0x0F);
+                        ByteVector hi = q.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                        for (int p = 0; p < 16 / lanes; p++) {
+                            FloatVector wv = ((FloatVector) lo.convertShape(VectorOperators.B2F, fs, p)).fma(sLo, mLo);
+                            accLo = wv.fma(FloatVector.fromArray(fs, x, xi + h + p * lanes), accLo);
+                        }
+                        for (int p = 0; p < 16 / lanes; p++) {
+                            FloatVector wv = ((FloatVector) hi.convertShape(VectorOperators.B2F, fs, p)).fma(sHi, mHi);
+                            accHi = wv.fma(FloatVector.fromArray(fs, x, xi + 32 + h + p * lanes), accHi);
+                        }
+                    }
                 }
             }
-            return sum;
-        }
-
-        /** {@code Σ_i (scale · q_i − min) · x[xi + i]} over the 32 low (or high) nibbles at {@code q}. */
-        private static float subBlockPreferred(MemorySegment w, long q, boolean high, float scale, float min, float[] x, int xi) {
-            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
-            FloatVector sv = FloatVector.broadcast(fs, scale);
-            FloatVector mv = FloatVector.broadcast(fs, -min);
-            FloatVector acc = FloatVector.zero(fs);
-            for (int h = 0; h < 32; h += 16) {
-                ByteVector v = ByteVector.fromMemorySegment(Simd.B128, w, q + h, Simd.LE);
-                if (high) {
-                    v = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
-                }
-                v = v.and((byte) 0x0F);
-                for (int p = 0; p < 16 / fs.length(); p++) {
-                    FloatVector wv = ((FloatVector) v.convertShape(VectorOperators.B2F, fs, p)).fma(sv, mv);
-                    acc = wv.fma(FloatVector.fromArray(fs, x, xi + h + p * fs.length()), acc);
-                }
+            FloatVector total = accLo.add(accHi);
+            // VectorLanes.sum written out: a call with a vector argument that C2 does not inline boxes the vector
+            float sum = total.lane(0);
+            for (int i = 1; i < total.length(); i++) {
+                sum += total.lane(i);
             }
-            return VectorLanes.sum(acc);
+            return sum; // super-blocks tile the row exactly: no scalar tail
         }
     }
 }

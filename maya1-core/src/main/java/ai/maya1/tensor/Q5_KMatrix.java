@@ -81,7 +81,39 @@ public final class Q5_KMatrix extends BlockMatrix {
         }
 
         static float dot(VectorSpecies<Float> fs, MemorySegment w, long base, int blocks, float[] x, int xOff) {
-            FloatVector acc = FloatVector.zero(fs);
+            // two accumulators (even and odd sub-blocks): two independent FMA chains
+            FloatVector accLo = FloatVector.zero(fs);
+            FloatVector accHi = FloatVector.zero(fs);
+            for (int b = 0; b < blocks; b++) {
+                long o = base + (long) b * BLOCK_BYTES;
+                float d = f16(w, o);
+                float dmin = f16(w, o + 2);
+                for (int h = 0; h < 32; h += 16) {
+                    for (int c = 0; c < 4; c++) {
+                        ByteVector qh = ByteVector.fromMemorySegment(Simd.B128, w, o + 16 + h, Simd.LE);
+                        int jLo = 2 * c;
+                        int jHi = 2 * c + 1;
+                        ByteVector ql = ByteVector.fromMemorySegment(Simd.B128, w, o + 48 + c * 32L + h, Simd.LE);
+                        ByteVector lo = ql.and((byte) 0x0F).lanewise(VectorOperators.OR, (byte) 16, qh.and((byte) (1 << jLo)).compare(VectorOperators.NE, (byte) 0));
+                        ByteVector hi = ql.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                                .lanewise(VectorOperators.OR, (byte) 16, qh.and((byte) (1 << jHi)).compare(VectorOperators.NE, (byte) 0));
+                        int xi = xOff + b * QK + c * 64 + h;
+                        accLo = KQuantVec.step16(fs, lo, d * Q4_KMatrix.scale(w, o + 4, jLo), dmin * Q4_KMatrix.min(w, o + 4, jLo), x, xi, accLo);
+                        accHi = KQuantVec.step16(fs, hi, d * Q4_KMatrix.scale(w, o + 4, jHi), dmin * Q4_KMatrix.min(w, o + 4, jHi), x, xi + 32, accHi);
+                    }
+                }
+            }
+            return VectorLanes.sum(accLo.add(accHi)); // super-blocks tile the row exactly: no scalar tail
+        }
+
+        /** The production path: the same operations as the generic method with the species a compile-time constant,
+         * written out in one method (no helper: a vector passed to a call the JIT does not inline is boxed), the
+         * accumulators reduced once per row. */
+        static float dotPreferred(MemorySegment w, long base, int blocks, float[] x, int xOff) {
+            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
+            final int lanes = fs.length();
+            FloatVector accLo = FloatVector.zero(fs);
+            FloatVector accHi = FloatVector.zero(fs);
             for (int b = 0; b < blocks; b++) {
                 long o = base + (long) b * BLOCK_BYTES;
                 float d = f16(w, o);
@@ -97,53 +129,28 @@ public final class Q5_KMatrix extends BlockMatrix {
                         ByteVector hi = ql.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
                                 .lanewise(VectorOperators.OR, (byte) 16, qh.and((byte) (1 << jHi)).compare(VectorOperators.NE, (byte) 0));
                         int xi = xOff + b * QK + c * 64 + h;
-                        acc = KQuantVec.step16(fs, lo, d * Q4_KMatrix.scale(w, o + 4, jLo), dmin * Q4_KMatrix.min(w, o + 4, jLo), x, xi, acc);
-                        acc = KQuantVec.step16(fs, hi, d * Q4_KMatrix.scale(w, o + 4, jHi), dmin * Q4_KMatrix.min(w, o + 4, jHi), x, xi + 32, acc);
+                        FloatVector sLo = FloatVector.broadcast(fs, d * Q4_KMatrix.scale(w, o + 4, jLo));
+                        FloatVector mLo = FloatVector.broadcast(fs, -(dmin * Q4_KMatrix.min(w, o + 4, jLo)));
+                        FloatVector sHi = FloatVector.broadcast(fs, d * Q4_KMatrix.scale(w, o + 4, jHi));
+                        FloatVector mHi = FloatVector.broadcast(fs, -(dmin * Q4_KMatrix.min(w, o + 4, jHi)));
+                        for (int p = 0; p < 16 / lanes; p++) {
+                            FloatVector wv = ((FloatVector) lo.convertShape(VectorOperators.B2F, fs, p)).fma(sLo, mLo);
+                            accLo = wv.fma(FloatVector.fromArray(fs, x, xi + p * lanes), accLo);
+                        }
+                        for (int p = 0; p < 16 / lanes; p++) {
+                            FloatVector wv = ((FloatVector) hi.convertShape(VectorOperators.B2F, fs, p)).fma(sHi, mHi);
+                            accHi = wv.fma(FloatVector.fromArray(fs, x, xi + 32 + p * lanes), accHi);
+                        }
                     }
                 }
             }
-            return VectorLanes.sum(acc); // super-blocks tile the row exactly: no scalar tail
-        }
-
-        /** The production path: same operations as the generic method, with the species a compile-time constant
-         * (a species that reaches vector code as a parameter of a method the JIT did not inline disables the
-         * intrinsics and runs ~100x slower). */
-        static float dotPreferred(MemorySegment w, long base, int blocks, float[] x, int xOff) {
-            // one call per 32-weight sub-block that returns a float: C2 compiles the small vector method fully
-            // (the whole super-block loop in one method ran ~20x slower: it outgrew the inlining budget)
-            float sum = 0f;
-            for (int b = 0; b < blocks; b++) {
-                long o = base + (long) b * BLOCK_BYTES;
-                float d = f16(w, o);
-                float dmin = f16(w, o + 2);
-                for (int j = 0; j < 8; j++) {
-                    sum += subBlockPreferred(w, o, j, d * Q4_KMatrix.scale(w, o + 4, j), dmin * Q4_KMatrix.min(w, o + 4, j), x,
-                            xOff + b * QK + j * 32);
-                }
+            FloatVector total = accLo.add(accHi);
+            // VectorLanes.sum written out: a call with a vector argument that C2 does not inline boxes the vector
+            float sum = total.lane(0);
+            for (int i = 1; i < total.length(); i++) {
+                sum += total.lane(i);
             }
-            return sum;
-        }
-
-        /** {@code Σ_i (scale · q_i − min) · x[xi + i]} over sub-block j of the super-block at o. */
-        private static float subBlockPreferred(MemorySegment w, long o, int j, float scale, float min, float[] x, int xi) {
-            final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
-            FloatVector sv = FloatVector.broadcast(fs, scale);
-            FloatVector mv = FloatVector.broadcast(fs, -min);
-            FloatVector acc = FloatVector.zero(fs);
-            byte bit = (byte) (1 << j);
-            for (int h = 0; h < 32; h += 16) {
-                ByteVector ql = ByteVector.fromMemorySegment(Simd.B128, w, o + 48 + (j >> 1) * 32L + h, Simd.LE);
-                if ((j & 1) != 0) {
-                    ql = ql.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
-                }
-                ByteVector qh = ByteVector.fromMemorySegment(Simd.B128, w, o + 16 + h, Simd.LE);
-                ByteVector q = ql.and((byte) 0x0F).lanewise(VectorOperators.OR, (byte) 16, qh.and(bit).compare(VectorOperators.NE, (byte) 0));
-                for (int p = 0; p < 16 / fs.length(); p++) {
-                    FloatVector wv = ((FloatVector) q.convertShape(VectorOperators.B2F, fs, p)).fma(sv, mv);
-                    acc = wv.fma(FloatVector.fromArray(fs, x, xi + h + p * fs.length()), acc);
-                }
-            }
-            return VectorLanes.sum(acc);
+            return sum; // super-blocks tile the row exactly: no scalar tail
         }
     }
 }

@@ -81,7 +81,8 @@ public final class Q6_KMatrix extends BlockMatrix {
         }
 
         static float dot(VectorSpecies<Float> fs, MemorySegment w, long base, int blocks, float[] x, int xOff) {
-            FloatVector acc = FloatVector.zero(fs);
+            FloatVector acc0 = FloatVector.zero(fs); // two independent FMA chains: first and second half of each super-block
+            FloatVector acc1 = FloatVector.zero(fs);
             for (int b = 0; b < blocks; b++) {
                 long o = base + (long) b * BLOCK_BYTES;
                 float d = f16(w, o + 208);
@@ -93,11 +94,15 @@ public final class Q6_KMatrix extends BlockMatrix {
                         ByteVector hi = qh.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2 * (k >> 5)).reinterpretAsBytes().and((byte) 3).reinterpretAsInts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes();
                         ByteVector q = lo.or(hi).sub((byte) 32);
                         int i = h * 128 + k;
-                        acc = KQuantVec.step16(fs, q, scale(w, o, d, i), 0f, x, xOff + b * QK + i, acc);
+                        if (h == 0) {
+                            acc0 = KQuantVec.step16(fs, q, scale(w, o, d, i), 0f, x, xOff + b * QK + i, acc0);
+                        } else {
+                            acc1 = KQuantVec.step16(fs, q, scale(w, o, d, i), 0f, x, xOff + b * QK + i, acc1);
+                        }
                     }
                 }
             }
-            return VectorLanes.sum(acc); // super-blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(acc0.add(acc1)); // super-blocks tile the row exactly: no scalar tail
         }
 
         /** The production path: same operations as the generic method, with the species a compile-time constant
@@ -105,7 +110,8 @@ public final class Q6_KMatrix extends BlockMatrix {
          * intrinsics and runs ~100x slower). */
         static float dotPreferred(MemorySegment w, long base, int blocks, float[] x, int xOff) {
             final VectorSpecies<Float> fs = Simd.F; // a constant: the JIT specializes the vector ops for it
-            FloatVector acc = FloatVector.zero(fs);
+            FloatVector acc0 = FloatVector.zero(fs); // two independent FMA chains: first and second half of each super-block
+            FloatVector acc1 = FloatVector.zero(fs);
             for (int b = 0; b < blocks; b++) {
                 long o = base + (long) b * BLOCK_BYTES;
                 float d = f16(w, o + 208);
@@ -124,13 +130,17 @@ public final class Q6_KMatrix extends BlockMatrix {
                             int xb = xOff + b * QK + i;
                             for (int p = 0; p < 16 / fs.length(); p++) {
                                 FloatVector wv = ((FloatVector) qq.convertShape(VectorOperators.B2F, fs, p)).fma(sv, mv);
-                                acc = wv.fma(FloatVector.fromArray(fs, x, xb + p * fs.length()), acc);
+                                if (h == 0) {
+                                    acc0 = wv.fma(FloatVector.fromArray(fs, x, xb + p * fs.length()), acc0);
+                                } else {
+                                    acc1 = wv.fma(FloatVector.fromArray(fs, x, xb + p * fs.length()), acc1);
+                                }
                             }
                         }
                     }
                 }
             }
-            return VectorLanes.sum(acc); // super-blocks tile the row exactly: no scalar tail
+            return VectorLanes.sum(acc0.add(acc1)); // super-blocks tile the row exactly: no scalar tail
         }
     }
 }

@@ -33,4 +33,24 @@ final class Simd {
     static final VectorSpecies<Short> S = shortsFor(F);
     /** Ints with as many lanes as {@link #F} (species derived at run time are not constants for the JIT). */
     static final VectorSpecies<Integer> I = F.withLanes(int.class);
+
+    /** Shorts filling a full register of {@link #F}'s width: int8 products of the integer kernels (32 on AVX-512). */
+    static final VectorSpecies<Short> SQ = shortsOfBits(F.vectorBitSize());
+    /** Bytes with {@link #SQ}'s lane count: one load widens to one short register. */
+    static final VectorSpecies<Byte> BQ = bytesFor(SQ);
+    /** Shorts for Q4_0's 16-byte nibble rows: at most 16 lanes (256 bits). */
+    static final VectorSpecies<Short> SQ4 = shortsOfBits(Math.min(256, F.vectorBitSize()));
+    /** Bytes with {@link #SQ4}'s lane count. */
+    static final VectorSpecies<Byte> BQ4 = bytesFor(SQ4);
+    /** Floats as wide as {@link #SQ4} (the Q4_0 kernel's accumulators). */
+    static final VectorSpecies<Float> FQ4 = floats(SQ4.vectorBitSize());
+
+    /** Bytes with as many lanes as {@code ss} has shorts (half its width). */
+    static VectorSpecies<Byte> bytesFor(VectorSpecies<Short> ss) {
+        return VectorSpecies.of(byte.class, VectorShape.forBitSize(ss.vectorBitSize() / 2));
+    }
+
+    static VectorSpecies<Short> shortsOfBits(int bits) {
+        return VectorSpecies.of(short.class, VectorShape.forBitSize(bits));
+    }
 }

@@ -1,6 +1,7 @@
 package ai.maya1.bench.lm;
 
 import ai.maya1.concurrent.ComputeExecutor;
+import ai.maya1.tensor.ActivationFormat;
 import ai.maya1.tensor.FloatMatrix;
 import ai.maya1.tensor.Tensors;
 import ai.maya1.tensor.WeightFormat;
@@ -30,7 +31,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>{@code matvec}: one matrix-vector product of a {@code [8192, 3072]} matrix (Maya1's gate/up projection)
  * per op, rotating through enough matrices that the working set exceeds {@code workingSetMiB} (larger than the
  * LLC), so every op streams its weights from DRAM: bytes per op = the matrix's bytes. Effective GB/s =
- * bytes per op / time per op; divide by the triad's GB/s for the fraction of the bandwidth reached.
+ * bytes per op / time per op; divide by the triad's GB/s for the fraction of the bandwidth reached. For Q8_0 and
+ * Q4_0, {@code activations} picks the int8 dot products (q8, default) or the exact float path (f32); the q8 time
+ * includes quantizing the activation vector.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +45,11 @@ public class MatvecBandwidthBenchmark {
 
     @Param({"F32", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
     public String format;
+
+    /** Q8_0 / Q4_0 only: "q8" = activations quantized per product, int8 dot products (the default);
+     * "f32" = the exact float path. Other formats ignore it. */
+    @Param({"q8", "f32"})
+    public String activations;
 
     @Param({"1024"})
     public int workingSetMiB;
@@ -71,7 +79,8 @@ public class MatvecBandwidthBenchmark {
         int n = (int) Math.max(2, (workingSetMiB * (1L << 20) + bytes - 1) / bytes);
         mats = new FloatMatrix[n];
         for (int i = 0; i < n; i++) {
-            mats[i] = Tensors.matrix(SyntheticWeights.matrix(arena, "w" + i, t, ROWS, COLS, 1234 + i), WeightFormat.AS_STORED);
+            mats[i] = Tensors.matrix(SyntheticWeights.matrix(arena, "w" + i, t, ROWS, COLS, 1234 + i), WeightFormat.AS_STORED)
+                    .withActivations(ActivationFormat.parse(activations));
         }
         x = new float[COLS];
         for (int i = 0; i < COLS; i++) {

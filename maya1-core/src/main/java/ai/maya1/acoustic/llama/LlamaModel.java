@@ -1,6 +1,7 @@
 package ai.maya1.acoustic.llama;
 
 import ai.maya1.concurrent.ComputeExecutor;
+import ai.maya1.tensor.ActivationFormat;
 import ai.maya1.tensor.FloatMatrix;
 import ai.maya1.tensor.Tensors;
 import ai.maya1.tensor.VecMath;
@@ -60,8 +61,32 @@ public final class LlamaModel {
         this.weightFormatName = formats.size() == 1 ? formats.keySet().iterator().next() : "mixed " + formats.keySet();
     }
 
-    /** Checks names and shapes against the config, then wraps the tensors (zero copy when used as stored). */
+    /** Checks names and shapes against the config, then wraps the tensors (zero copy when used as stored); Q8_0 /
+     * Q4_0 products take their format's default {@link ActivationFormat} ({@link ActivationFormat#defaultFor}). */
     public static LlamaModel load(LlamaConfig c, TensorSource src, WeightFormat format) {
+        return loadAs(c, src, format);
+    }
+
+    /**
+     * As {@link #load(LlamaConfig, TensorSource, WeightFormat)} with the activation format of the block-quantized
+     * products chosen explicitly: {@link ActivationFormat#Q8} (int8 dot products, ggml's arithmetic) or
+     * {@link ActivationFormat#F32} (the exact float path).
+     */
+    public static LlamaModel load(LlamaConfig c, TensorSource src, WeightFormat format, ActivationFormat activations) {
+        LlamaModel m = loadAs(c, src, format);
+        Layer[] ls = new Layer[m.layers.length];
+        for (int l = 0; l < ls.length; l++) {
+            Layer L = m.layers[l];
+            ls[l] = new Layer(L.attnNorm, L.wq.withActivations(activations), L.wk.withActivations(activations),
+                    L.wv.withActivations(activations), L.wo.withActivations(activations), L.mlpNorm, L.gate.withActivations(activations),
+                    L.up.withActivations(activations), L.down.withActivations(activations));
+        }
+        FloatMatrix head = m.head.withActivations(activations);
+        FloatMatrix embed = m.head == m.embed ? head : m.embed; // tied: one matrix (the byte counts rely on it)
+        return new LlamaModel(c, embed, head, ls, m.finalNorm);
+    }
+
+    private static LlamaModel loadAs(LlamaConfig c, TensorSource src, WeightFormat format) {
         LlamaTensors.check(c, src);
         int d = c.hiddenSize();
         FloatMatrix embed = Tensors.matrix(src.get(LlamaTensors.EMBED), format);

@@ -68,14 +68,14 @@ class LlamaShapesTest {
         assertEquals(tokens.length, c2.length());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"BF16, 0.05", "Q8_0, 0.05"})
-    void convertedWeightsStayClose(String format, double tol) {
+    @ParameterizedTest(name = "{0} activations {1}")
+    @CsvSource({"BF16, f32, 0.05", "Q8_0, f32, 0.05", "Q8_0, q8, 0.1"}) // q8: weights and activations both rounded to 8 bits
+    void convertedWeightsStayClose(String format, String activations, double tol) {
         LlamaConfig c = new LlamaConfig(64, 96, 2, 4, 2, 16, 97, 1e-5f, 500000.0, LlamaConfig.RopeScaling.NONE, 4096, true, null);
         RandomLlama w = new RandomLlama(c, 7, 0.1f);
         int[] tokens = {1, 2, 3, 50, 60};
         LlamaModel f32 = LlamaModel.load(c, w, WeightFormat.AS_STORED);
-        LlamaModel conv = LlamaModel.load(c, w, WeightFormat.parse(format));
+        LlamaModel conv = LlamaModel.load(c, w, WeightFormat.parse(format), ai.maya1.tensor.ActivationFormat.parse(activations));
         assertEquals(format, conv.weightFormatName());
         float[] a = f32.logits(exec, f32.forward(exec, f32.newCache(8, KvCache.Precision.F32), tokens, null), tokens.length);
         float[] b = conv.logits(exec, conv.forward(exec, conv.newCache(8, KvCache.Precision.F32), tokens, null), tokens.length);
