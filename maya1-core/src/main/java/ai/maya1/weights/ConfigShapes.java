@@ -36,43 +36,43 @@ public final class ConfigShapes {
         boolean attnBias = s.attentionBias();
         boolean mlpBias = s.mlpBias();
         Map<String, long[]> m = new LinkedHashMap<>();
-        m.put("model.embed_tokens.weight", new long[] {vocab, hidden});
-        for (long l = 0; l < layers; l++) {
-            String p = "model.layers." + l + ".";
-            m.put(p + "self_attn.q_proj.weight", new long[] {heads * headDim, hidden});
+        m.put(LlamaTensorNames.EMBED, new long[] {vocab, hidden});
+        for (int l = 0; l < layers; l++) { // layers <= 1024 (LlamaShape)
+            String p = LlamaTensorNames.layerPrefix(l);
+            m.put(p + LlamaTensorNames.Q_PROJ, new long[] {heads * headDim, hidden});
             if (attnBias) {
                 m.put(p + "self_attn.q_proj.bias", new long[] {heads * headDim});
             }
-            m.put(p + "self_attn.k_proj.weight", new long[] {kv * headDim, hidden});
+            m.put(p + LlamaTensorNames.K_PROJ, new long[] {kv * headDim, hidden});
             if (attnBias) {
                 m.put(p + "self_attn.k_proj.bias", new long[] {kv * headDim});
             }
-            m.put(p + "self_attn.v_proj.weight", new long[] {kv * headDim, hidden});
+            m.put(p + LlamaTensorNames.V_PROJ, new long[] {kv * headDim, hidden});
             if (attnBias) {
                 m.put(p + "self_attn.v_proj.bias", new long[] {kv * headDim});
             }
-            m.put(p + "self_attn.o_proj.weight", new long[] {hidden, heads * headDim});
+            m.put(p + LlamaTensorNames.O_PROJ, new long[] {hidden, heads * headDim});
             if (attnBias) {
                 m.put(p + "self_attn.o_proj.bias", new long[] {hidden});
             }
-            m.put(p + "mlp.gate_proj.weight", new long[] {ffn, hidden});
+            m.put(p + LlamaTensorNames.GATE_PROJ, new long[] {ffn, hidden});
             if (mlpBias) {
                 m.put(p + "mlp.gate_proj.bias", new long[] {ffn});
             }
-            m.put(p + "mlp.up_proj.weight", new long[] {ffn, hidden});
+            m.put(p + LlamaTensorNames.UP_PROJ, new long[] {ffn, hidden});
             if (mlpBias) {
                 m.put(p + "mlp.up_proj.bias", new long[] {ffn});
             }
-            m.put(p + "mlp.down_proj.weight", new long[] {hidden, ffn});
+            m.put(p + LlamaTensorNames.DOWN_PROJ, new long[] {hidden, ffn});
             if (mlpBias) {
                 m.put(p + "mlp.down_proj.bias", new long[] {hidden});
             }
-            m.put(p + "input_layernorm.weight", new long[] {hidden});
-            m.put(p + "post_attention_layernorm.weight", new long[] {hidden});
+            m.put(p + LlamaTensorNames.ATTN_NORM, new long[] {hidden});
+            m.put(p + LlamaTensorNames.MLP_NORM, new long[] {hidden});
         }
-        m.put("model.norm.weight", new long[] {hidden});
+        m.put(LlamaTensorNames.NORM, new long[] {hidden});
         if (!tied) {
-            m.put("lm_head.weight", new long[] {vocab, hidden});
+            m.put(LlamaTensorNames.LM_HEAD, new long[] {vocab, hidden});
         }
         return m;
     }
@@ -94,8 +94,8 @@ public final class ConfigShapes {
         }
         for (String n : src.names()) {
             if (!expected.containsKey(n) && !n.endsWith("rotary_emb.inv_freq")
-                    && !(n.equals("lm_head.weight") && expected.containsKey("model.embed_tokens.weight")
-                    && Arrays.equals(shapeOf(src, n).orElseThrow(), expected.get("model.embed_tokens.weight")))) {
+                    && !(n.equals(LlamaTensorNames.LM_HEAD) && expected.containsKey(LlamaTensorNames.EMBED)
+                    && Arrays.equals(shapeOf(src, n).orElseThrow(), expected.get(LlamaTensorNames.EMBED)))) {
                 throw new ModelFormatException(src.path(), n, -1, "unexpected tensor for the model described by " + config.getFileName());
             }
         }

@@ -1,5 +1,6 @@
 package ai.maya1.bench.onnx;
 
+import ai.maya1.weights.LlamaTensorNames;
 import ai.maya1.weights.DType;
 import ai.maya1.weights.InMemoryTensorSource;
 import ai.maya1.weights.TensorData;
@@ -38,20 +39,20 @@ final class RandomWeights extends InMemoryTensorSource {
     /** A Llama checkpoint (tied embeddings). */
     static RandomWeights llama(int vocab, int hidden, int inter, int layers, int heads, int kv, int headDim) {
         RandomWeights t = new RandomWeights(42);
-        t.put("model.embed_tokens.weight", 0, 0.02, vocab, hidden);
+        t.put(LlamaTensorNames.EMBED, 0, 0.02, vocab, hidden);
         for (int l = 0; l < layers; l++) {
-            String p = "model.layers." + l + ".";
-            t.put(p + "self_attn.q_proj.weight", 0, 0.02, (long) heads * headDim, hidden);
-            t.put(p + "self_attn.k_proj.weight", 0, 0.02, (long) kv * headDim, hidden);
-            t.put(p + "self_attn.v_proj.weight", 0, 0.02, (long) kv * headDim, hidden);
-            t.put(p + "self_attn.o_proj.weight", 0, 0.02, hidden, (long) heads * headDim);
-            t.put(p + "mlp.gate_proj.weight", 0, 0.02, inter, hidden);
-            t.put(p + "mlp.up_proj.weight", 0, 0.02, inter, hidden);
-            t.put(p + "mlp.down_proj.weight", 0, 0.02, hidden, inter);
-            t.put(p + "input_layernorm.weight", 1, 0.05, hidden);
-            t.put(p + "post_attention_layernorm.weight", 1, 0.05, hidden);
+            String p = LlamaTensorNames.layerPrefix(l);
+            t.put(p + LlamaTensorNames.Q_PROJ, 0, 0.02, (long) heads * headDim, hidden);
+            t.put(p + LlamaTensorNames.K_PROJ, 0, 0.02, (long) kv * headDim, hidden);
+            t.put(p + LlamaTensorNames.V_PROJ, 0, 0.02, (long) kv * headDim, hidden);
+            t.put(p + LlamaTensorNames.O_PROJ, 0, 0.02, hidden, (long) heads * headDim);
+            t.put(p + LlamaTensorNames.GATE_PROJ, 0, 0.02, inter, hidden);
+            t.put(p + LlamaTensorNames.UP_PROJ, 0, 0.02, inter, hidden);
+            t.put(p + LlamaTensorNames.DOWN_PROJ, 0, 0.02, hidden, inter);
+            t.put(p + LlamaTensorNames.ATTN_NORM, 1, 0.05, hidden);
+            t.put(p + LlamaTensorNames.MLP_NORM, 1, 0.05, hidden);
         }
-        t.put("model.norm.weight", 1, 0.05, hidden);
+        t.put(LlamaTensorNames.NORM, 1, 0.05, hidden);
         return t;
     }
 

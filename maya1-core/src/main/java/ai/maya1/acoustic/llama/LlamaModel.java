@@ -1,5 +1,6 @@
 package ai.maya1.acoustic.llama;
 
+import ai.maya1.weights.LlamaTensorNames;
 import ai.maya1.concurrent.ComputeExecutor;
 import ai.maya1.tensor.ActivationFormat;
 import ai.maya1.tensor.FloatMatrix;
@@ -93,15 +94,15 @@ public final class LlamaModel {
         Layer[] layers = new Layer[c.numLayers()];
         for (int l = 0; l < layers.length; l++) {
             layers[l] = new Layer(
-                    Tensors.vector(src.get(LlamaTensors.layer(l, "input_layernorm.weight")), d),
-                    Tensors.matrix(src.get(LlamaTensors.layer(l, "self_attn.q_proj.weight")), format),
-                    Tensors.matrix(src.get(LlamaTensors.layer(l, "self_attn.k_proj.weight")), format),
-                    Tensors.matrix(src.get(LlamaTensors.layer(l, "self_attn.v_proj.weight")), format),
-                    Tensors.matrix(src.get(LlamaTensors.layer(l, "self_attn.o_proj.weight")), format),
-                    Tensors.vector(src.get(LlamaTensors.layer(l, "post_attention_layernorm.weight")), d),
-                    Tensors.matrix(src.get(LlamaTensors.layer(l, "mlp.gate_proj.weight")), format),
-                    Tensors.matrix(src.get(LlamaTensors.layer(l, "mlp.up_proj.weight")), format),
-                    Tensors.matrix(src.get(LlamaTensors.layer(l, "mlp.down_proj.weight")), format));
+                    Tensors.vector(src.get(LlamaTensors.layer(l, LlamaTensorNames.ATTN_NORM)), d),
+                    Tensors.matrix(src.get(LlamaTensors.layer(l, LlamaTensorNames.Q_PROJ)), format),
+                    Tensors.matrix(src.get(LlamaTensors.layer(l, LlamaTensorNames.K_PROJ)), format),
+                    Tensors.matrix(src.get(LlamaTensors.layer(l, LlamaTensorNames.V_PROJ)), format),
+                    Tensors.matrix(src.get(LlamaTensors.layer(l, LlamaTensorNames.O_PROJ)), format),
+                    Tensors.vector(src.get(LlamaTensors.layer(l, LlamaTensorNames.MLP_NORM)), d),
+                    Tensors.matrix(src.get(LlamaTensors.layer(l, LlamaTensorNames.GATE_PROJ)), format),
+                    Tensors.matrix(src.get(LlamaTensors.layer(l, LlamaTensorNames.UP_PROJ)), format),
+                    Tensors.matrix(src.get(LlamaTensors.layer(l, LlamaTensorNames.DOWN_PROJ)), format));
         }
         FloatMatrix head = c.tieWordEmbeddings() ? embed : Tensors.matrix(src.get(LlamaTensors.LM_HEAD), format);
         return new LlamaModel(c, embed, head, layers, Tensors.vector(src.get(LlamaTensors.NORM), d));

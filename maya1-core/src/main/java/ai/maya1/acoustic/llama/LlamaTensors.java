@@ -1,5 +1,6 @@
 package ai.maya1.acoustic.llama;
 
+import ai.maya1.weights.LlamaTensorNames;
 import ai.maya1.weights.DType;
 import ai.maya1.weights.ModelFormatException;
 import ai.maya1.weights.TensorData;
@@ -11,15 +12,15 @@ import java.util.Optional;
 
 /** The Hugging Face tensor names and shapes a {@link LlamaConfig} implies, and the check of a checkpoint against them. */
 public final class LlamaTensors {
-    public static final String EMBED = "model.embed_tokens.weight";
-    public static final String NORM = "model.norm.weight";
-    public static final String LM_HEAD = "lm_head.weight";
+    public static final String EMBED = LlamaTensorNames.EMBED;
+    public static final String NORM = LlamaTensorNames.NORM;
+    public static final String LM_HEAD = LlamaTensorNames.LM_HEAD;
 
     private LlamaTensors() {
     }
 
     public static String layer(int l, String suffix) {
-        return "model.layers." + l + "." + suffix;
+        return LlamaTensorNames.layer(l, suffix);
     }
 
     /**
@@ -31,15 +32,15 @@ public final class LlamaTensors {
         long d = c.hiddenSize();
         m.put(EMBED, new long[] {c.vocabSize(), d});
         for (int l = 0; l < c.numLayers(); l++) {
-            m.put(layer(l, "self_attn.q_proj.weight"), new long[] {c.qDim(), d});
-            m.put(layer(l, "self_attn.k_proj.weight"), new long[] {c.kvDim(), d});
-            m.put(layer(l, "self_attn.v_proj.weight"), new long[] {c.kvDim(), d});
-            m.put(layer(l, "self_attn.o_proj.weight"), new long[] {d, c.qDim()});
-            m.put(layer(l, "mlp.gate_proj.weight"), new long[] {c.intermediateSize(), d});
-            m.put(layer(l, "mlp.up_proj.weight"), new long[] {c.intermediateSize(), d});
-            m.put(layer(l, "mlp.down_proj.weight"), new long[] {d, c.intermediateSize()});
-            m.put(layer(l, "input_layernorm.weight"), new long[] {d});
-            m.put(layer(l, "post_attention_layernorm.weight"), new long[] {d});
+            m.put(layer(l, LlamaTensorNames.Q_PROJ), new long[] {c.qDim(), d});
+            m.put(layer(l, LlamaTensorNames.K_PROJ), new long[] {c.kvDim(), d});
+            m.put(layer(l, LlamaTensorNames.V_PROJ), new long[] {c.kvDim(), d});
+            m.put(layer(l, LlamaTensorNames.O_PROJ), new long[] {d, c.qDim()});
+            m.put(layer(l, LlamaTensorNames.GATE_PROJ), new long[] {c.intermediateSize(), d});
+            m.put(layer(l, LlamaTensorNames.UP_PROJ), new long[] {c.intermediateSize(), d});
+            m.put(layer(l, LlamaTensorNames.DOWN_PROJ), new long[] {d, c.intermediateSize()});
+            m.put(layer(l, LlamaTensorNames.ATTN_NORM), new long[] {d});
+            m.put(layer(l, LlamaTensorNames.MLP_NORM), new long[] {d});
         }
         m.put(NORM, new long[] {d});
         if (!c.tieWordEmbeddings()) {

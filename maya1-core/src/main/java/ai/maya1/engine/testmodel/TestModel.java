@@ -1,5 +1,6 @@
 package ai.maya1.engine.testmodel;
 
+import ai.maya1.weights.LlamaTensorNames;
 import ai.maya1.Maya1Exception;
 import ai.maya1.tokenizer.EmotionTags;
 import ai.maya1.tts.EngineInfo;
@@ -249,24 +250,24 @@ public final class TestModel {
 
     private static void writeLmWeights(Path file) throws IOException {
         SafetensorsWriter w = new SafetensorsWriter(meta());
-        float[] embed = randomValues("model.embed_tokens.weight", (long) VOCAB * HIDDEN, 0.05f);
+        float[] embed = randomValues(LlamaTensorNames.EMBED, (long) VOCAB * HIDDEN, 0.05f);
         // CODE_END's (tied) output row is zero: its logit is exactly 0, so random weights rarely end early and the
         // test-model hook decides the length
         java.util.Arrays.fill(embed, CODE_END * HIDDEN, (CODE_END + 1) * HIDDEN, 0f);
-        w.add("model.embed_tokens.weight", "BF16", embed, VOCAB, HIDDEN);
+        w.add(LlamaTensorNames.EMBED, "BF16", embed, VOCAB, HIDDEN);
         for (int l = 0; l < LAYERS; l++) {
-            String p = "model.layers." + l + ".";
-            w.add(p + "input_layernorm.weight", "BF16", ones(HIDDEN), HIDDEN);
-            w.add(p + "self_attn.q_proj.weight", "BF16", randomValues(p + "q", (long) HEADS * HEAD_DIM * HIDDEN, 0.08f), HEADS * HEAD_DIM, HIDDEN);
-            w.add(p + "self_attn.k_proj.weight", "BF16", randomValues(p + "k", (long) KV_HEADS * HEAD_DIM * HIDDEN, 0.08f), KV_HEADS * HEAD_DIM, HIDDEN);
-            w.add(p + "self_attn.v_proj.weight", "BF16", randomValues(p + "v", (long) KV_HEADS * HEAD_DIM * HIDDEN, 0.08f), KV_HEADS * HEAD_DIM, HIDDEN);
-            w.add(p + "self_attn.o_proj.weight", "BF16", randomValues(p + "o", (long) HIDDEN * HEADS * HEAD_DIM, 0.08f), HIDDEN, HEADS * HEAD_DIM);
-            w.add(p + "post_attention_layernorm.weight", "BF16", ones(HIDDEN), HIDDEN);
-            w.add(p + "mlp.gate_proj.weight", "BF16", randomValues(p + "gate", (long) INTERMEDIATE * HIDDEN, 0.08f), INTERMEDIATE, HIDDEN);
-            w.add(p + "mlp.up_proj.weight", "BF16", randomValues(p + "up", (long) INTERMEDIATE * HIDDEN, 0.08f), INTERMEDIATE, HIDDEN);
-            w.add(p + "mlp.down_proj.weight", "BF16", randomValues(p + "down", (long) HIDDEN * INTERMEDIATE, 0.06f), HIDDEN, INTERMEDIATE);
+            String p = LlamaTensorNames.layerPrefix(l);
+            w.add(p + LlamaTensorNames.ATTN_NORM, "BF16", ones(HIDDEN), HIDDEN);
+            w.add(p + LlamaTensorNames.Q_PROJ, "BF16", randomValues(p + "q", (long) HEADS * HEAD_DIM * HIDDEN, 0.08f), HEADS * HEAD_DIM, HIDDEN);
+            w.add(p + LlamaTensorNames.K_PROJ, "BF16", randomValues(p + "k", (long) KV_HEADS * HEAD_DIM * HIDDEN, 0.08f), KV_HEADS * HEAD_DIM, HIDDEN);
+            w.add(p + LlamaTensorNames.V_PROJ, "BF16", randomValues(p + "v", (long) KV_HEADS * HEAD_DIM * HIDDEN, 0.08f), KV_HEADS * HEAD_DIM, HIDDEN);
+            w.add(p + LlamaTensorNames.O_PROJ, "BF16", randomValues(p + "o", (long) HIDDEN * HEADS * HEAD_DIM, 0.08f), HIDDEN, HEADS * HEAD_DIM);
+            w.add(p + LlamaTensorNames.MLP_NORM, "BF16", ones(HIDDEN), HIDDEN);
+            w.add(p + LlamaTensorNames.GATE_PROJ, "BF16", randomValues(p + "gate", (long) INTERMEDIATE * HIDDEN, 0.08f), INTERMEDIATE, HIDDEN);
+            w.add(p + LlamaTensorNames.UP_PROJ, "BF16", randomValues(p + "up", (long) INTERMEDIATE * HIDDEN, 0.08f), INTERMEDIATE, HIDDEN);
+            w.add(p + LlamaTensorNames.DOWN_PROJ, "BF16", randomValues(p + "down", (long) HIDDEN * INTERMEDIATE, 0.06f), HIDDEN, INTERMEDIATE);
         }
-        w.add("model.norm.weight", "BF16", ones(HIDDEN), HIDDEN);
+        w.add(LlamaTensorNames.NORM, "BF16", ones(HIDDEN), HIDDEN);
         w.write(file);
     }
 

@@ -1,5 +1,6 @@
 package ai.maya1.weights.gguf;
 
+import ai.maya1.weights.LlamaTensorNames;
 import ai.maya1.weights.DType;
 import ai.maya1.weights.ModelFormatException;
 import ai.maya1.weights.ModelJson;
@@ -318,11 +319,11 @@ public final class GgufFile implements TensorSource {
     public static String hfName(String gguf) {
         switch (gguf) {
             case "token_embd.weight":
-                return "model.embed_tokens.weight";
+                return LlamaTensorNames.EMBED;
             case "output_norm.weight":
-                return "model.norm.weight";
+                return LlamaTensorNames.NORM;
             case "output.weight":
-                return "lm_head.weight";
+                return LlamaTensorNames.LM_HEAD;
             default:
                 break;
         }
@@ -330,7 +331,7 @@ public final class GgufFile implements TensorSource {
         if (m.matches()) {
             String part = BLOCK_NAMES.get(m.group(2));
             if (part != null) {
-                return "model.layers." + Integer.parseInt(m.group(1)) + "." + part + "." + m.group(3);
+                return LlamaTensorNames.layerPrefix(Integer.parseInt(m.group(1))) + part + "." + m.group(3);
             }
         }
         return gguf;

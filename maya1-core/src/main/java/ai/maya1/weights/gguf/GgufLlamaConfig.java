@@ -1,5 +1,6 @@
 package ai.maya1.weights.gguf;
 
+import ai.maya1.weights.LlamaTensorNames;
 import ai.maya1.weights.ModelFormatException;
 import ai.maya1.weights.ModelJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,7 +48,7 @@ final class GgufLlamaConfig {
         } else if (v.get("tokenizer.ggml.tokens") instanceof List<?> toks) {
             vocab = toks.size();
         } else {
-            GgufFile.TensorInfo e = f.tensorInfos().get("model.embed_tokens.weight");
+            GgufFile.TensorInfo e = f.tensorInfos().get(LlamaTensorNames.EMBED);
             if (e == null) {
                 throw new ModelFormatException(f.file(), "llama.vocab_size", -1, "cannot tell the vocabulary size");
             }
@@ -57,7 +58,7 @@ final class GgufLlamaConfig {
         c.put("hidden_act", "silu");
         c.put("attention_bias", false);
         c.put("mlp_bias", false);
-        c.put("tie_word_embeddings", !f.tensorInfos().containsKey("lm_head.weight"));
+        c.put("tie_word_embeddings", !f.tensorInfos().containsKey(LlamaTensorNames.LM_HEAD));
         if (v.get("tokenizer.ggml.bos_token_id") != null) {
             c.put("bos_token_id", integer(f, "tokenizer.ggml.bos_token_id", -1));
         }

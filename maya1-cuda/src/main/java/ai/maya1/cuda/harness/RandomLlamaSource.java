@@ -1,5 +1,6 @@
 package ai.maya1.cuda.harness;
 
+import ai.maya1.weights.LlamaTensorNames;
 import ai.maya1.cuda.llama.CudaLlamaConfig;
 import ai.maya1.weights.DType;
 import ai.maya1.weights.TensorData;
@@ -35,20 +36,20 @@ public final class RandomLlamaSource implements TensorSource {
         this.cfg = cfg;
         this.seed = seed;
         int d = cfg.hiddenSize(), hd = cfg.headDim();
-        shapes.put("model.embed_tokens.weight", new long[] {cfg.vocabSize(), d});
+        shapes.put(LlamaTensorNames.EMBED, new long[] {cfg.vocabSize(), d});
         for (int l = 0; l < cfg.layers(); l++) {
-            String p = "model.layers." + l + ".";
-            shapes.put(p + "input_layernorm.weight", new long[] {d});
-            shapes.put(p + "self_attn.q_proj.weight", new long[] {(long) cfg.heads() * hd, d});
-            shapes.put(p + "self_attn.k_proj.weight", new long[] {(long) cfg.kvHeads() * hd, d});
-            shapes.put(p + "self_attn.v_proj.weight", new long[] {(long) cfg.kvHeads() * hd, d});
-            shapes.put(p + "self_attn.o_proj.weight", new long[] {d, (long) cfg.heads() * hd});
-            shapes.put(p + "post_attention_layernorm.weight", new long[] {d});
-            shapes.put(p + "mlp.gate_proj.weight", new long[] {cfg.intermediateSize(), d});
-            shapes.put(p + "mlp.up_proj.weight", new long[] {cfg.intermediateSize(), d});
-            shapes.put(p + "mlp.down_proj.weight", new long[] {d, cfg.intermediateSize()});
+            String p = LlamaTensorNames.layerPrefix(l);
+            shapes.put(p + LlamaTensorNames.ATTN_NORM, new long[] {d});
+            shapes.put(p + LlamaTensorNames.Q_PROJ, new long[] {(long) cfg.heads() * hd, d});
+            shapes.put(p + LlamaTensorNames.K_PROJ, new long[] {(long) cfg.kvHeads() * hd, d});
+            shapes.put(p + LlamaTensorNames.V_PROJ, new long[] {(long) cfg.kvHeads() * hd, d});
+            shapes.put(p + LlamaTensorNames.O_PROJ, new long[] {d, (long) cfg.heads() * hd});
+            shapes.put(p + LlamaTensorNames.MLP_NORM, new long[] {d});
+            shapes.put(p + LlamaTensorNames.GATE_PROJ, new long[] {cfg.intermediateSize(), d});
+            shapes.put(p + LlamaTensorNames.UP_PROJ, new long[] {cfg.intermediateSize(), d});
+            shapes.put(p + LlamaTensorNames.DOWN_PROJ, new long[] {d, cfg.intermediateSize()});
         }
-        shapes.put("model.norm.weight", new long[] {d});
+        shapes.put(LlamaTensorNames.NORM, new long[] {d});
     }
 
     @Override

@@ -1,5 +1,6 @@
 package ai.maya1.cuda.llama;
 
+import ai.maya1.weights.LlamaTensorNames;
 import ai.maya1.cuda.CudaDevice;
 import ai.maya1.cuda.DeviceBuffer;
 import ai.maya1.weights.DType;
@@ -55,22 +56,22 @@ final class LlamaGpuWeights implements AutoCloseable {
         }
         try {
             int d = c.hiddenSize(), hd = c.headDim();
-            embed = linear(dev, src, "model.embed_tokens.weight", c.vocabSize(), d, wanted);
-            head = c.tiedEmbeddings() || src.find("lm_head.weight").isEmpty() ? embed : linear(dev, src, "lm_head.weight", c.vocabSize(), d, wanted);
+            embed = linear(dev, src, LlamaTensorNames.EMBED, c.vocabSize(), d, wanted);
+            head = c.tiedEmbeddings() || src.find(LlamaTensorNames.LM_HEAD).isEmpty() ? embed : linear(dev, src, LlamaTensorNames.LM_HEAD, c.vocabSize(), d, wanted);
             layers = new Layer[c.layers()];
             for (int l = 0; l < c.layers(); l++) {
-                String p = "model.layers." + l + ".";
-                layers[l] = new Layer(norm(dev, src, p + "input_layernorm.weight", d),
-                        linear(dev, src, p + "self_attn.q_proj.weight", c.heads() * hd, d, wanted),
-                        linear(dev, src, p + "self_attn.k_proj.weight", c.kvHeads() * hd, d, wanted),
-                        linear(dev, src, p + "self_attn.v_proj.weight", c.kvHeads() * hd, d, wanted),
-                        linear(dev, src, p + "self_attn.o_proj.weight", d, c.heads() * hd, wanted),
-                        norm(dev, src, p + "post_attention_layernorm.weight", d),
-                        linear(dev, src, p + "mlp.gate_proj.weight", c.intermediateSize(), d, wanted),
-                        linear(dev, src, p + "mlp.up_proj.weight", c.intermediateSize(), d, wanted),
-                        linear(dev, src, p + "mlp.down_proj.weight", d, c.intermediateSize(), wanted));
+                String p = LlamaTensorNames.layerPrefix(l);
+                layers[l] = new Layer(norm(dev, src, p + LlamaTensorNames.ATTN_NORM, d),
+                        linear(dev, src, p + LlamaTensorNames.Q_PROJ, c.heads() * hd, d, wanted),
+                        linear(dev, src, p + LlamaTensorNames.K_PROJ, c.kvHeads() * hd, d, wanted),
+                        linear(dev, src, p + LlamaTensorNames.V_PROJ, c.kvHeads() * hd, d, wanted),
+                        linear(dev, src, p + LlamaTensorNames.O_PROJ, d, c.heads() * hd, wanted),
+                        norm(dev, src, p + LlamaTensorNames.MLP_NORM, d),
+                        linear(dev, src, p + LlamaTensorNames.GATE_PROJ, c.intermediateSize(), d, wanted),
+                        linear(dev, src, p + LlamaTensorNames.UP_PROJ, c.intermediateSize(), d, wanted),
+                        linear(dev, src, p + LlamaTensorNames.DOWN_PROJ, d, c.intermediateSize(), wanted));
             }
-            finalNorm = norm(dev, src, "model.norm.weight", d);
+            finalNorm = norm(dev, src, LlamaTensorNames.NORM, d);
             float[] f = c.inverseFrequencies();
             invFreq = track(dev.allocate(4L * f.length, "rope inverse frequencies"));
             invFreq.upload(f);

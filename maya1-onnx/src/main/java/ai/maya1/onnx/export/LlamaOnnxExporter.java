@@ -1,5 +1,6 @@
 package ai.maya1.onnx.export;
 
+import ai.maya1.weights.LlamaTensorNames;
 import ai.maya1.onnx.export.OnnxModel.Attr;
 import ai.maya1.onnx.export.OnnxModel.ElemType;
 import ai.maya1.weights.DType;
@@ -114,7 +115,7 @@ public final class LlamaOnnxExporter {
         String kvRowShape = g.opA("Concat", List.of(Attr.i("axis", 0)), idsShape, g.constI64("kvd", kv, d)); // [B,S,KV,d]
         String qGroupShape = g.opA("Concat", List.of(Attr.i("axis", 0)), idsShape, g.constI64("kvgd", kv, grp, d)); // [B,S,KV,G,d]
 
-        String embed = weight("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
+        String embed = weight(LlamaTensorNames.EMBED, c.vocabSize(), c.hiddenSize());
         String x = g.op("Gather", embed, g.op("Reshape", ids, g.constI64("flat", -1))); // [N, D]
 
         // RoPE tables from the positions, in float32 as Hugging Face: angle = float(pos) * inv_freq
@@ -129,11 +130,11 @@ public final class LlamaOnnxExporter {
         String minF = g.scalarF32("min", -Float.MAX_VALUE);
 
         for (int l = 0; l < c.layers(); l++) {
-            String p = "model.layers." + l + ".";
-            String a = rmsNorm(x, p + "input_layernorm.weight");
-            String q = g.op("Reshape", gemm(a, p + "self_attn.q_proj.weight", h * d, c.hiddenSize()), g.constI64("nhd", -1, h, d));
-            String k = g.op("Reshape", gemm(a, p + "self_attn.k_proj.weight", kv * d, c.hiddenSize()), g.constI64("nkd", -1, kv, d));
-            String v = gemm(a, p + "self_attn.v_proj.weight", kv * d, c.hiddenSize());
+            String p = LlamaTensorNames.layerPrefix(l);
+            String a = rmsNorm(x, p + LlamaTensorNames.ATTN_NORM);
+            String q = g.op("Reshape", gemm(a, p + LlamaTensorNames.Q_PROJ, h * d, c.hiddenSize()), g.constI64("nhd", -1, h, d));
+            String k = g.op("Reshape", gemm(a, p + LlamaTensorNames.K_PROJ, kv * d, c.hiddenSize()), g.constI64("nkd", -1, kv, d));
+            String v = gemm(a, p + LlamaTensorNames.V_PROJ, kv * d, c.hiddenSize());
             q = rope(q, cos, sin, half);
             k = rope(k, cos, sin, half);
             String newK = g.op("Reshape", k, kvRowShape);
@@ -157,20 +158,20 @@ public final class LlamaOnnxExporter {
             String v5 = g.op("Unsqueeze", g.opA("Transpose", List.of(Attr.ints("perm", 0, 2, 1, 3)), vals), g.constI64("ax2", 2)); // [B,KV,1,T,d]
             String o = g.opA("Transpose", List.of(Attr.ints("perm", 0, 3, 1, 2, 4)), g.op("MatMul", probs, v5)); // [B,S,KV,G,d]
             o = g.op("Reshape", o, g.constI64("nhd2", -1, (long) h * d));
-            x = g.op("Add", x, gemm(o, p + "self_attn.o_proj.weight", c.hiddenSize(), h * d));
-            String m = rmsNorm(x, p + "post_attention_layernorm.weight");
-            String gate = gemm(m, p + "mlp.gate_proj.weight", c.intermediateSize(), c.hiddenSize());
-            String up = gemm(m, p + "mlp.up_proj.weight", c.intermediateSize(), c.hiddenSize());
+            x = g.op("Add", x, gemm(o, p + LlamaTensorNames.O_PROJ, c.hiddenSize(), h * d));
+            String m = rmsNorm(x, p + LlamaTensorNames.MLP_NORM);
+            String gate = gemm(m, p + LlamaTensorNames.GATE_PROJ, c.intermediateSize(), c.hiddenSize());
+            String up = gemm(m, p + LlamaTensorNames.UP_PROJ, c.intermediateSize(), c.hiddenSize());
             String act = g.op("Mul", g.op("Mul", gate, g.op("Sigmoid", gate)), up);
-            x = g.op("Add", x, gemm(act, p + "mlp.down_proj.weight", c.hiddenSize(), c.intermediateSize()));
+            x = g.op("Add", x, gemm(act, p + LlamaTensorNames.DOWN_PROJ, c.hiddenSize(), c.intermediateSize()));
         }
-        String fin = rmsNorm(x, "model.norm.weight");
-        boolean untied = w.find("lm_head.weight").isPresent() && !c.tiedEmbeddings();
+        String fin = rmsNorm(x, LlamaTensorNames.NORM);
+        boolean untied = w.find(LlamaTensorNames.LM_HEAD).isPresent() && !c.tiedEmbeddings();
         String logits;
         if (opt.weightBits() > 0) {
-            logits = quantizedMatMul(fin, untied ? "lm_head.weight" : "model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
+            logits = quantizedMatMul(fin, untied ? LlamaTensorNames.LM_HEAD : LlamaTensorNames.EMBED, c.vocabSize(), c.hiddenSize());
         } else {
-            String head = untied ? weight("lm_head.weight", c.vocabSize(), c.hiddenSize()) : embed;
+            String head = untied ? weight(LlamaTensorNames.LM_HEAD, c.vocabSize(), c.hiddenSize()) : embed;
             logits = g.opA("Gemm", List.of(Attr.i("transB", 1)), fin, head);
         }
         String outShape = g.opA("Concat", List.of(Attr.i("axis", 0)), idsShape, g.constI64("v", c.vocabSize()));
@@ -269,7 +270,7 @@ public final class LlamaOnnxExporter {
                 }
             }
         }
-        if (!name.equals("model.embed_tokens.weight")) { // a tied head is the embedding, counted once
+        if (!name.equals(LlamaTensorNames.EMBED)) { // a tied head is the embedding, counted once
             parameters += n * k;
         }
         String qName = g.initializer(name + ".q" + bits, ElemType.UINT8, new long[] {n, blocks, blob}, TensorBytes.of(q));
