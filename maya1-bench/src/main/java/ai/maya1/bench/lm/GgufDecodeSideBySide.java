@@ -1,6 +1,6 @@
 package ai.maya1.bench.lm;
 
-import ai.maya1.acoustic.llama.JavaAcousticModelProvider;
+import ai.maya1.backend.JavaAcousticModelProvider;
 import ai.maya1.acoustic.llama.KvCache;
 import ai.maya1.acoustic.llama.LlamaConfig;
 import ai.maya1.acoustic.llama.LlamaModel;

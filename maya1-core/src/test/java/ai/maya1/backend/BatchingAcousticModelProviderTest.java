@@ -1,10 +1,11 @@
-package ai.maya1.acoustic.batch;
+package ai.maya1.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.maya1.acoustic.AcousticModel;
+import ai.maya1.acoustic.batch.BatchingAcousticModel;
 import ai.maya1.acoustic.FinishReason;
 import ai.maya1.acoustic.GenerationOptions;
 import ai.maya1.acoustic.GenerationResult;

@@ -1,6 +1,10 @@
-package ai.maya1.acoustic.llama;
+package ai.maya1.backend;
 
 import ai.maya1.acoustic.AcousticModel;
+import ai.maya1.acoustic.llama.JavaAcousticModel;
+import ai.maya1.acoustic.llama.KvCache;
+import ai.maya1.acoustic.llama.LlamaConfig;
+import ai.maya1.acoustic.llama.LlamaModel;
 import ai.maya1.spi.AcousticModelProvider;
 import ai.maya1.spi.AcousticModelSpec;
 import ai.maya1.spi.Availability;

@@ -1,10 +1,11 @@
-package ai.maya1.vocoder.snac;
+package ai.maya1.backend;
 
 import ai.maya1.spi.Availability;
 import ai.maya1.spi.VocoderProvider;
 import ai.maya1.spi.VocoderSpec;
 import ai.maya1.tensor.VectorSupport;
 import ai.maya1.vocoder.Vocoder;
+import ai.maya1.vocoder.snac.JavaVocoder;
 
 /** ServiceLoader entry of the pure-Java SNAC decoder: name "java", priority 10, always available. */
 public final class JavaVocoderProvider implements VocoderProvider {

@@ -1,8 +1,9 @@
-package ai.maya1.acoustic.batch;
+package ai.maya1.backend;
 
 import ai.maya1.acoustic.AcousticModel;
 import ai.maya1.acoustic.llama.JavaAcousticModel;
-import ai.maya1.acoustic.llama.JavaAcousticModelProvider;
+import ai.maya1.acoustic.batch.BatchConfig;
+import ai.maya1.acoustic.batch.BatchingAcousticModel;
 import ai.maya1.spi.AcousticModelProvider;
 import ai.maya1.spi.AcousticModelSpec;
 import ai.maya1.spi.Availability;

@@ -1,4 +1,4 @@
-package ai.maya1.acoustic.llama;
+package ai.maya1.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +9,9 @@ import ai.maya1.acoustic.FinishReason;
 import ai.maya1.acoustic.GenerationOptions;
 import ai.maya1.acoustic.GenerationResult;
 import ai.maya1.acoustic.SamplingParams;
+import ai.maya1.acoustic.llama.AcousticLimits;
+import ai.maya1.acoustic.llama.LlamaConfig;
+import ai.maya1.acoustic.llama.LlamaModel;
 import ai.maya1.concurrent.ComputeExecutor;
 import ai.maya1.spi.AcousticModelProvider;
 import ai.maya1.spi.AcousticModelSpec;
