@@ -11,7 +11,7 @@ decode speed depends on bytes and layout, not values. Norms are F32 near 1.
 Tokenizer metadata (tokenizer.ggml.*: gpt2 / llama-bpe, 256 byte tokens + a few merges + control tokens padded to
 the vocabulary) is what llama.cpp needs to load the file.
 
-  /work/shared/tools/pip-local gguf
+  pip install gguf
   python3 tools/bench/make_bench_gguf.py --type BF16 --out /tmp/bench-1b-bf16.gguf [--shape 1b --layers 16 --vocab 32768]
   python3 tools/bench/make_bench_gguf.py --shape 3b --type Q8_0 --out /tmp/bench-3b-q8_0.gguf
 (tools/bench/side-by-side.sh writes every file it needs itself.)
