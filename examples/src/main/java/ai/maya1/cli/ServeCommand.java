@@ -67,6 +67,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--stream-wav", defaultValue = "${env:MAYA1_STREAM_WAV:-false}",
             description = "stream wav as it is made, with the unknown-size header, instead of sending it whole with exact sizes (env MAYA1_STREAM_WAV)")
     boolean streamWav;
+    @Option(names = "--batching", negatable = true, defaultValue = "${env:MAYA1_BATCHING:-true}", fallbackValue = "true",
+            description = "continuous batching of concurrent requests (default; --no-batching runs each alone) (env MAYA1_BATCHING)")
+    boolean batching;
 
     @Override
     public Integer call() throws Exception {
@@ -76,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
                 .rateLimit(rateBurst, ratePerMinute).maxBodyBytes(maxBody).maxInputChars(maxInput).requestTimeout(timeout)
                 .tls(tlsKeystore, System.getenv("MAYA1_TLS_PASSWORD")).redisUri(blankToNull(redis)).cacheTtl(cacheTtl)
                 .defaultSeed(defaultSeed).warmUp(!noWarmUp).maxConcurrent(maxConcurrent).maxQueued(maxQueued)
-                .readTimeout(readTimeout).maxConnections(maxConnections).streamWav(streamWav).build();
+                .readTimeout(readTimeout).maxConnections(maxConnections).streamWav(streamWav).batching(batching).build();
         SpeechServer server = SpeechServer.start(config);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -38,7 +38,8 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String base = (consumer == null || consumer.isBlank() ? "worker" : consumer) + "-" + ProcessHandle.current().pid();
-        Maya1Config.Builder mc = Maya1Config.builder().model(ModelSource.parse(model)).maxConcurrentRequests(Math.max(1, concurrency));
+        Maya1Config.Builder mc = Maya1Config.builder().model(ModelSource.parse(model)).maxConcurrentRequests(Math.max(1, concurrency))
+                .batching(concurrency > 1);
         if (threads > 0) {
             mc.threads(threads);
         }

@@ -39,12 +39,15 @@ import java.util.Objects;
  *                             instead of sending it complete with exact RIFF/data sizes and a Content-Length (the
  *                             default: what strict readers such as Python's {@code wave} need, and the same bytes
  *                             for the same seed whether synthesized or cached); {@code pcm} is the streaming format
+ * @param batching             serve concurrent requests with continuous batching ({@code Maya1Config.batching}) when
+ *                             more than one may run at once (default true); outputs are bit-identical either way
  */
 public record ServerConfig(String host, int port, String model, int threads, String auth, String jwtSecret, Path jwksFile,
                            String audience, String issuer, long rateCapacity, long ratePerMinute, long maxBodyBytes,
                            int maxInputChars, int maxInstructionsChars, Duration requestTimeout, Path tlsKeystore,
                            String tlsPassword, String redisUri, Duration cacheTtl, Long defaultSeed, boolean warmUp,
-                           int maxConcurrent, int maxQueued, Duration readTimeout, int maxConnections, boolean streamWav) {
+                           int maxConcurrent, int maxQueued, Duration readTimeout, int maxConnections, boolean streamWav,
+                           boolean batching) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -133,6 +136,7 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         b.readTimeout = readTimeout;
         b.maxConnections = maxConnections;
         b.streamWav = streamWav;
+        b.batching = batching;
         return b;
     }
 
@@ -143,7 +147,7 @@ public record ServerConfig(String host, int port, String model, int threads, Str
                 + ", rate=" + rateCapacity + "+" + ratePerMinute + "/min, maxBody=" + maxBodyBytes + ", maxInput=" + maxInputChars
                 + ", timeout=" + requestTimeout + ", tls=" + (tlsKeystore != null) + ", redis=" + (redisUri != null)
                 + ", defaultSeed=" + defaultSeed + ", concurrent=" + maxConcurrent + ", queued=" + maxQueued + ", readTimeout=" + readTimeout
-                + ", maxConnections=" + maxConnections + ", streamWav=" + streamWav + "]";
+                + ", maxConnections=" + maxConnections + ", streamWav=" + streamWav + ", batching=" + batching + "]";
     }
 
     /** Builder with the defaults of {@code maya1 serve}. */
@@ -174,6 +178,7 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         private Duration readTimeout = Duration.ofSeconds(30);
         private int maxConnections = 1000;
         private boolean streamWav;
+        private boolean batching = true;
 
         private Builder() {
         }
@@ -202,11 +207,12 @@ public record ServerConfig(String host, int port, String model, int threads, Str
         public Builder readTimeout(Duration v) { readTimeout = v; return this; }
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder streamWav(boolean v) { streamWav = v; return this; }
+        public Builder batching(boolean v) { batching = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(host, port, model, threads, auth, jwtSecret, jwksFile, audience, issuer, rateCapacity,
                     ratePerMinute, maxBodyBytes, maxInputChars, maxInstructionsChars, requestTimeout, tlsKeystore, tlsPassword,
-                    redisUri, cacheTtl, defaultSeed, warmUp, maxConcurrent, maxQueued, readTimeout, maxConnections, streamWav);
+                    redisUri, cacheTtl, defaultSeed, warmUp, maxConcurrent, maxQueued, readTimeout, maxConnections, streamWav, batching);
         }
     }
 }

@@ -179,6 +179,7 @@ public final class SpeechServer implements AutoCloseable {
                 .model(ModelSource.parse(config.model()))
                 .warmUpOnStart(config.warmUp())
                 .maxConcurrentRequests(config.maxConcurrent())
+                .batching(config.batching() && config.maxConcurrent() > 1) // concurrent requests share one weight pass per step
                 .maxQueuedRequests(config.maxQueued())
                 .meterRegistry(registry);
         if (config.threads() > 0) {

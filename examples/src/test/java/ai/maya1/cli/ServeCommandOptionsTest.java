@@ -16,14 +16,16 @@ class ServeCommandOptionsTest {
         assertEquals(Duration.ofSeconds(30), c.readTimeout);
         assertEquals(1000, c.maxConnections);
         assertFalse(c.streamWav);
+        assertTrue(c.batching);
     }
 
     @Test
     void connectionLimitsAndWavStreamingAreSetFromTheCommandLine() {
         ServeCommand c = new ServeCommand();
-        new CommandLine(c).parseArgs("--read-timeout", "PT5S", "--max-connections", "7", "--stream-wav");
+        new CommandLine(c).parseArgs("--read-timeout", "PT5S", "--max-connections", "7", "--stream-wav", "--no-batching");
         assertEquals(Duration.ofSeconds(5), c.readTimeout);
         assertEquals(7, c.maxConnections);
         assertTrue(c.streamWav);
+        assertFalse(c.batching);
     }
 }

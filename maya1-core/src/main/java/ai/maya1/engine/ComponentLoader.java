@@ -30,6 +30,9 @@ final class ComponentLoader {
         LOG.info("model {} -> {}; vocoder {} -> {}", config.model().describe(), lmPath, config.snac().describe(), snacPath);
         PromptEncoder prompt = PromptEncoders.open(lmPath, config.strictTags());
         AcousticModelProvider ap = Backends.chooseAcoustic(config.acousticBackend());
+        if (config.batching() && ap.name().equals("java")) {
+            ap = Backends.chooseAcoustic("java-batched"); // the same model, continuously batched for concurrent requests
+        }
         AcousticModel lm = ap.open(new AcousticModelSpec(lmPath, config.weightFormat(), lmExec, config.contextLength(), config.kvBudgetBytes(),
                 config.kvBf16()));
         Vocoder vocoder;

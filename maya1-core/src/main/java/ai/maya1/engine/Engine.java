@@ -59,7 +59,7 @@ public final class Engine implements AutoCloseable {
     private final EngineInfo info;
     private final ComputeExecutor lmExecutor;
     private final ComputeExecutor vocoderExecutor;
-    private final ai.maya1.vocoder.snac.VocoderPump vocoderPump; // null unless config.batchedVocoder()
+    private final ai.maya1.vocoder.snac.VocoderPump vocoderPump; // null unless config.batchedVocoder() or batching()
     private final ExecutorService lmThreads;
     private final Admission admission;
     private final SpeechCache cache;
@@ -78,7 +78,7 @@ public final class Engine implements AutoCloseable {
         this.lmExecutor = lmExecutor;
         this.vocoderExecutor = vocoderExecutor;
         this.id = ENGINE_IDS.incrementAndGet();
-        this.vocoderPump = config.batchedVocoder() ? new ai.maya1.vocoder.snac.VocoderPump("maya1-" + id + "-vocoder") : null;
+        this.vocoderPump = config.batchedVocoder() || config.batching() ? new ai.maya1.vocoder.snac.VocoderPump("maya1-" + id + "-vocoder") : null;
         this.lmThreads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon(true).name("maya1-" + id + "-request-", 1).factory());
         this.admission = new Admission(config.maxConcurrentRequests(), config.maxQueuedRequests());
         this.cache = config.cache() != null ? config.cache()

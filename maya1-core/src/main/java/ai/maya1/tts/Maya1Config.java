@@ -39,6 +39,7 @@ public final class Maya1Config {
     private final int threads;
     private final int vocoderThreads;
     private final boolean batchedVocoder;
+    private final boolean batching;
     private final int contextLength;
     private final long kvBudgetBytes;
     private final boolean kvBf16;
@@ -62,6 +63,7 @@ public final class Maya1Config {
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
         this.vocoderThreads = b.vocoderThreads > 0 ? b.vocoderThreads : Math.max(1, this.threads / 2);
         this.batchedVocoder = b.batchedVocoder;
+        this.batching = b.batching;
         this.contextLength = b.contextLength;
         this.kvBudgetBytes = b.kvBudgetBytes;
         this.kvBf16 = b.kvBf16;
@@ -96,6 +98,7 @@ public final class Maya1Config {
         b.threads = threads;
         b.vocoderThreads = vocoderThreads;
         b.batchedVocoder = batchedVocoder;
+        b.batching = batching;
         b.contextLength = contextLength;
         b.kvBudgetBytes = kvBudgetBytes;
         b.kvBf16 = kvBf16;
@@ -150,6 +153,14 @@ public final class Maya1Config {
     /** Whether the exact Java vocoder streams of all requests are decoded together on one shared pump thread. */
     public boolean batchedVocoder() {
         return batchedVocoder;
+    }
+
+    /**
+     * Whether the engine serves concurrent requests with continuous batching: the pure-Java LM runs as
+     * {@code java-batched} and the Java vocoder streams share one pump ({@link Builder#batching}).
+     */
+    public boolean batching() {
+        return batching;
     }
 
     public int contextLength() {
@@ -216,7 +227,7 @@ public final class Maya1Config {
     public String toString() {
         return "Maya1Config[model=" + model.describe() + ", snac=" + snac.describe() + ", acousticBackend=" + acousticBackend
                 + ", vocoderBackend=" + vocoderBackend + ", weightFormat=" + weightFormat + ", threads=" + threads + ", vocoderThreads="
-                + vocoderThreads + ", batchedVocoder=" + batchedVocoder + ", contextLength=" + contextLength + ", kvBudgetBytes=" + kvBudgetBytes + ", kvBf16=" + kvBf16
+                + vocoderThreads + ", batchedVocoder=" + batchedVocoder + ", batching=" + batching + ", contextLength=" + contextLength + ", kvBudgetBytes=" + kvBudgetBytes + ", kvBf16=" + kvBf16
                 + ", warmUpOnStart=" + warmUpOnStart + ", cacheBytes=" + cacheBytes + ", strictTags=" + strictTags + ", maxPieceChars="
                 + maxPieceChars + ", crossfade=" + crossfade + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxQueuedRequests="
                 + maxQueuedRequests + "]";
@@ -232,6 +243,7 @@ public final class Maya1Config {
         private int threads;
         private int vocoderThreads;
         private boolean batchedVocoder;
+        private boolean batching;
         private int contextLength = DEFAULT_CONTEXT_LENGTH;
         private long kvBudgetBytes = DEFAULT_KV_BUDGET_BYTES;
         private boolean kvBf16;
@@ -307,6 +319,19 @@ public final class Maya1Config {
          */
         public Builder batchedVocoder(boolean on) {
             this.batchedVocoder = on;
+            return this;
+        }
+
+        /**
+         * Serving many concurrent requests (default false; {@code maya1 serve} and {@code maya1 worker} turn it on):
+         * where the pure-Java LM is chosen ({@code java}, named or by priority), it runs as {@code java-batched}
+         * (continuous batching: one weight pass per step for all running requests, chunked prefill, a prefix cache
+         * per voice description), and the Java vocoder streams are batched as with {@link #batchedVocoder}. Outputs
+         * are bit-identical to running each request alone; other backends (ONNX, CUDA) are unaffected. One request
+         * at a time is faster on the simple path, which stays the default.
+         */
+        public Builder batching(boolean on) {
+            this.batching = on;
             return this;
         }
 

@@ -113,7 +113,7 @@ public final class BatchingAcousticModel implements AcousticModel {
         int ctx = Math.min(i.contextLength(), config.contextLength());
         BatchConfig cfg = new BatchConfig(config.maxBatch(), config.maxQueue(), config.kvBudgetBytes(), config.maxStepTokens(),
                 config.prefillChunk(), ctx, config.prefixCache(), config.prefixMinShared());
-        AcousticModelInfo bi = new AcousticModelInfo(i.name(), i.backend(), i.weightFormat(), i.vocabSize(), ctx, i.parameters(), i.testModel());
+        AcousticModelInfo bi = new AcousticModelInfo(i.name(), "java-batched", i.weightFormat(), i.vocabSize(), ctx, i.parameters(), i.testModel());
         return new BatchingAcousticModel(m.model(), bi, exec, cfg, m);
     }
 
