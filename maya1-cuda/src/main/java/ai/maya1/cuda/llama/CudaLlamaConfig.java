@@ -12,12 +12,8 @@ import java.nio.file.Path;
  * these kernels (head_dim <= 256; RoPE default or llama3).
  */
 public record CudaLlamaConfig(int hiddenSize, int intermediateSize, int layers, int heads, int kvHeads, int headDim, int vocabSize,
-                              float rmsNormEps, double ropeTheta, Llama3Scaling scaling, boolean tiedEmbeddings,
+                              float rmsNormEps, double ropeTheta, LlamaConfig.RopeScaling scaling, boolean tiedEmbeddings,
                               double testFramesPerPromptToken, int testMinFrames, boolean testModel) {
-
-    /** llama3 frequency scaling; null in {@link CudaLlamaConfig#scaling()} when the config has none. */
-    public record Llama3Scaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
-    }
 
     /** Reads {@code config.json} with the one Llama config reader ({@link LlamaConfig}), then plans for this backend. */
     public static CudaLlamaConfig load(Path configJson) {
@@ -35,15 +31,13 @@ public record CudaLlamaConfig(int hiddenSize, int intermediateSize, int layers, 
             throw new ModelFormatException(src, "head_dim", -1, "head_dim " + c.headDim() + " must be <= 256 (CUDA attention kernel)");
         }
         LlamaConfig.RopeScaling rs = c.ropeScaling();
-        Llama3Scaling scaling = switch (rs.type()) {
-            case "default" -> null;
-            case "llama3" -> new Llama3Scaling(rs.factor(), rs.lowFreqFactor(), rs.highFreqFactor(), rs.originalMaxPositions());
-            default -> throw new ModelFormatException(src, "rope_scaling", -1, "rope type '" + rs.type()
+        if (!rs.type().equals("default") && !rs.type().equals("llama3")) {
+            throw new ModelFormatException(src, "rope_scaling", -1, "rope type '" + rs.type()
                     + "' is not supported by the CUDA backend (default, llama3)");
-        };
+        }
         LlamaConfig.TestModelHook hook = c.testModel();
         return new CudaLlamaConfig(c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(),
-                c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), scaling, c.tieWordEmbeddings(),
+                c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), rs, c.tieWordEmbeddings(),
                 hook != null ? hook.framesPerPromptToken() : 0, hook != null ? hook.minFrames() : 0, hook != null);
     }
 
@@ -52,8 +46,6 @@ public record CudaLlamaConfig(int hiddenSize, int intermediateSize, int layers, 
      * llama3 scaling ({@code _compute_llama3_parameters}).
      */
     public float[] inverseFrequencies() {
-        LlamaConfig.RopeScaling rs = scaling == null ? LlamaConfig.RopeScaling.NONE : new LlamaConfig.RopeScaling("llama3",
-                scaling.factor(), scaling.lowFreqFactor(), scaling.highFreqFactor(), scaling.originalMaxPositions());
-        return Rope.inverseFrequencies(headDim, ropeTheta, rs);
+        return Rope.inverseFrequencies(headDim, ropeTheta, scaling);
     }
 }

@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * validated {@link LlamaConfig} (which reads every spelling of the RoPE settings).
  */
 public record LlamaGraphConfig(int hiddenSize, int intermediateSize, int layers, int heads, int kvHeads, int headDim, int vocabSize,
-                               float rmsNormEps, double ropeTheta, boolean llama3Scaling, double ropeFactor, double lowFreqFactor,
-                               double highFreqFactor, double originalContext, boolean tiedEmbeddings, int maxPositions) {
+                               float rmsNormEps, double ropeTheta, LlamaConfig.RopeScaling ropeScaling, boolean tiedEmbeddings,
+                               int maxPositions) {
 
     /** Reads {@code config.json} with the one Llama config reader ({@link LlamaConfig}), then plans the graph. */
     public static LlamaGraphConfig load(Path configJson) {
@@ -27,27 +27,18 @@ public record LlamaGraphConfig(int hiddenSize, int intermediateSize, int layers,
     /** The graph plan of a validated Llama config: refuses what the exporter cannot write, naming the key. */
     public static LlamaGraphConfig from(LlamaConfig c, Path source) {
         LlamaConfig.RopeScaling rs = c.ropeScaling();
-        boolean llama3 = "llama3".equals(rs.type());
-        if (!llama3 && !"default".equals(rs.type())) {
+        if (!"llama3".equals(rs.type()) && !"default".equals(rs.type())) {
             throw new ModelFormatException(source, "rope_scaling", -1, "unsupported rope type '" + rs.type() + "' (default, llama3)");
         }
         if (c.numLayers() > 1024) {
             throw new ModelFormatException(source, "num_hidden_layers", -1, c.numLayers() + " layers: more than the 1024 the exporter writes");
         }
         return new LlamaGraphConfig(c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(),
-                c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), llama3, llama3 ? rs.factor() : 8, llama3 ? rs.lowFreqFactor() : 1,
-                llama3 ? rs.highFreqFactor() : 4, llama3 ? rs.originalMaxPositions() : 8192, c.tieWordEmbeddings(),
-                c.maxPositionEmbeddings());
-    }
-
-    /** The core config's RoPE scaling, as this plan carries it. */
-    private LlamaConfig.RopeScaling ropeScaling() {
-        return llama3Scaling ? new LlamaConfig.RopeScaling("llama3", ropeFactor, lowFreqFactor, highFreqFactor, (int) originalContext)
-                : LlamaConfig.RopeScaling.NONE;
+                c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), rs, c.tieWordEmbeddings(), c.maxPositionEmbeddings());
     }
 
     /** RoPE inverse frequencies (length headDim/2), llama3-scaled if configured, rounded to float32 as HF does. */
     public float[] inverseFrequencies() {
-        return Rope.inverseFrequencies(headDim, ropeTheta, ropeScaling());
+        return Rope.inverseFrequencies(headDim, ropeTheta, ropeScaling);
     }
 }
